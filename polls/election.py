@@ -1,0 +1,217 @@
+"""The Election object: one election's rule, lists, regions, polls and results, with labels.
+
+Everything a model needs to know about an election, as pandas objects labelled by party
+(`option`), region and poll, so that a notebook can inspect any piece directly. Built by
+`polls.load`; nothing here reads files.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+__all__ = ["AGAINST_ALL", "METHODS", "THRESHOLD_BASES", "Election", "SeatRule"]
+
+#: Code of the 'against all' ballot option: counted in the votes, never given seats.
+AGAINST_ALL = "against_all"
+
+#: Seat-allocation methods, named as electoral laws name them.
+METHODS = {
+    "hare": "largest remainder, Hare quota (votes / seats)",
+    "droop": "largest remainder, exact Droop (Hagenbach-Bischoff) quota (votes / (seats + 1))",
+    "dhondt": "D'Hondt highest averages (divisors 1, 2, 3, ...)",
+    "sainte-lague": "Sainte-Laguë highest averages (divisors 1, 3, 5, ...)",
+    "modified-sainte-lague": "modified Sainte-Laguë (divisors 1.4, 3, 5, ...)",
+}
+
+#: What a threshold is a share of.
+THRESHOLD_BASES = {
+    "party_votes": "valid votes cast for all party lists",
+    "valid_votes": "valid votes including 'against all'",
+}
+
+
+@dataclass(frozen=True)
+class SeatRule:
+    """How list seats are allocated: the method, the threshold and the special clauses.
+
+    `threshold` is in percent of `threshold_base`; a list exactly at the threshold passes.
+    `runner_up_min_seats`: if only one list passes, the list with the next most votes is
+    admitted too and gets at least this many seats (`runner_up_reading="floor"`: it joins
+    the allocation with that floor; `"exact"`: it gets exactly that many). `None`: no clause.
+    `if_none_pass="all_lists"`: when no list passes, the threshold is waived.
+    """
+
+    method: str
+    seats: int
+    threshold: float = 0.0
+    threshold_base: str = "party_votes"
+    tie_break: str = "registration_order"
+    runner_up_min_seats: int | None = None
+    runner_up_reading: str = "floor"
+    if_none_pass: str = "all_lists"
+    note: str = ""
+
+    def describe(self) -> str:
+        """One line a reader of an electoral law recognises."""
+        text = f"{self.seats} seats, {METHODS[self.method]}"
+        if self.threshold:
+            text += f", {self.threshold:g}% threshold of {THRESHOLD_BASES[self.threshold_base]}"
+        if self.runner_up_min_seats:
+            how = "at least" if self.runner_up_reading == "floor" else "exactly"
+            text += f"; if one list passes, the runner-up gets {how} {self.runner_up_min_seats} seats"
+        return text
+
+
+@dataclass(frozen=True, eq=False)
+class Election:
+    """One election as described by its data folder (see `polls/README.md`).
+
+    Attributes hold pandas objects: `parties` (index: party code, in registration order),
+    `regions` (index: region code), `polls` and `exit_polls` (one row per poll, one column
+    per ballot option in percent), `results` (index: option; votes, seats,
+    published_percent) and `regional_results` (index: region; columns: options; votes).
+    Missing files give empty tables (polls) or `None` (results).
+    """
+
+    id: str
+    name: str
+    country: str
+    chamber: str
+    date: dt.date
+    total_seats: int
+    list_seats: int
+    rule: SeatRule
+    parties: pd.DataFrame
+    regions: pd.DataFrame
+    polls: pd.DataFrame
+    exit_polls: pd.DataFrame
+    results: pd.DataFrame | None
+    regional_results: pd.DataFrame | None
+    has_against_all: bool = False
+    previous: str | None = None
+    other_seats: int = 0
+    other_seats_kind: str | None = None
+    other_seats_note: str = ""
+    invalid_votes: int | None = None
+    registered_voters: int | None = None
+    count_order: tuple[str, ...] = ()
+    sources: pd.DataFrame = field(default_factory=pd.DataFrame)
+    path: Path | None = None
+
+    # -- labels -------------------------------------------------------------------------
+    @property
+    def party_codes(self) -> list[str]:
+        """Party codes in registration order (the order that breaks ties)."""
+        return list(self.parties.index)
+
+    @property
+    def options(self) -> list[str]:
+        """Every ballot option that receives votes: the parties, then 'against all' if offered."""
+        return self.party_codes + ([AGAINST_ALL] if self.has_against_all else [])
+
+    @property
+    def region_codes(self) -> list[str]:
+        return list(self.regions.index)
+
+    @property
+    def firms(self) -> list[str]:
+        """Firms of the pre-election polls, in order of first appearance."""
+        return list(dict.fromkeys(self.polls["firm"])) if len(self.polls) else []
+
+    @property
+    def exit_firms(self) -> list[str]:
+        return list(dict.fromkeys(self.exit_polls["firm"])) if len(self.exit_polls) else []
+
+    # -- the actual outcome -------------------------------------------------------------
+    @property
+    def has_results(self) -> bool:
+        return self.results is not None and self.results["votes"].notna().all()
+
+    def result_votes(self) -> pd.Series:
+        """Votes per ballot option (parties and 'against all'); raises if the result is unknown."""
+        if not self.has_results:
+            raise ValueError(f"{self.id}: the national result (votes of every option) is not known")
+        return self.results["votes"].astype("int64")
+
+    def result_shares(self) -> pd.Series:
+        """Each option's share of the valid votes (parties plus 'against all'), as a fraction."""
+        votes = self.result_votes()
+        return votes / votes.sum()
+
+    def result_seats(self) -> pd.Series:
+        """List seats won by each party (registration order); raises if unknown."""
+        if self.results is None or self.results.loc[self.party_codes, "seats"].isna().any():
+            raise ValueError(f"{self.id}: the seats won are not known")
+        return self.results.loc[self.party_codes, "seats"].astype("int64")
+
+    def regional_shares(self) -> pd.DataFrame:
+        """Each counted region's shares of its valid votes (rows: regions; columns: options)."""
+        if self.regional_results is None:
+            raise ValueError(f"{self.id}: no regional results")
+        votes = self.regional_results[self.options]
+        return votes.div(votes.sum(axis=1), axis=0)
+
+    # -- display ------------------------------------------------------------------------
+    def summary(self) -> str:
+        """A readable plain-text summary of everything the data set holds."""
+        lines = [
+            self.name,
+            f"  id {self.id}; {self.country}, {self.chamber}; election day {self.date.isoformat()}",
+            f"  seats: {self.total_seats} in all, {self.list_seats} from party lists"
+            + (f", {self.other_seats} {self.other_seats_kind}" if self.other_seats else ""),
+            f"  rule: {self.rule.describe()}",
+            f"  previous election: {self.previous or 'none bundled'}",
+            "",
+            "Lists (registration order):",
+        ]
+        for code, row in self.parties.iterrows():
+            lines.append(f"  {code:<12} {row['name']}")
+        if self.has_against_all:
+            lines.append(f"  {AGAINST_ALL:<12} 'against all' (counted, wins no seats)")
+        lines.append("")
+        for title, table in (("Pre-election polls", self.polls), ("Exit polls", self.exit_polls)):
+            lines.append(f"{title} ({len(table)}):")
+            if len(table):
+                shown = table[["firm", "date", "sample_size", *self.options]].copy()
+                shown["date"] = shown["date"].dt.date
+                lines.append(_indent(shown.to_string(index=False, na_rep="-")))
+            lines.append("")
+        if self.results is not None:
+            lines.append("Result:")
+            table = self.results.copy()
+            if self.has_results:
+                table["percent"] = (100 * self.result_shares()).round(2)
+            lines.append(_indent(table.to_string(na_rep="-")))
+            extra = []
+            if self.invalid_votes is not None:
+                extra.append(f"invalid votes {self.invalid_votes:,}")
+            if self.registered_voters is not None:
+                extra.append(f"registered voters {self.registered_voters:,}")
+            if extra:
+                lines.append("  " + "; ".join(extra))
+        else:
+            lines.append("Result: not known yet")
+        lines.append("")
+        if self.regional_results is not None:
+            lines.append(f"Regional results: {len(self.regional_results)} of {len(self.regions)} regions counted")
+            shares = (100 * self.regional_shares()).round(2)
+            shares.index = [f"{c} {self.regions.loc[c, 'name']}" for c in shares.index]
+            lines.append(_indent(shares.to_string()))
+        else:
+            lines.append(f"Regional results: none ({len(self.regions)} regions defined)")
+        return "\n".join(lines)
+
+    def __repr__(self) -> str:
+        return (
+            f"<Election {self.id}: {len(self.options)} options, {len(self.regions)} regions, "
+            f"{len(self.polls)} polls, {len(self.exit_polls)} exit polls, "
+            f"result {'known' if self.has_results else 'unknown'}>"
+        )
+
+
+def _indent(text: str, by: str = "  ") -> str:
+    return "\n".join(by + line for line in text.splitlines())
