@@ -27,6 +27,9 @@ __all__ = [
     "check_results",
 ]
 
+#: Counts (votes, respondents) must be below this: no electorate is larger, and it keeps
+#: every sum exact in 64-bit integers.
+MAX_COUNT = 10**12
 CODE_PATTERN = re.compile(r"^[A-Za-z][A-Za-z0-9_.-]{0,39}$")
 #: Column names of poll tables that are not ballot options.
 POLL_FIELDS = (
@@ -83,6 +86,8 @@ def _count(table: RawTable, row: int, field: str, text: str, *, positive: bool =
         raise table.error(f"'{text.strip()}' is not a whole number", row, field)
     if value < 0 or (positive and value == 0):
         raise table.error(f"{text.strip()} must be {'positive' if positive else 'zero or more'}", row, field)
+    if value >= MAX_COUNT:
+        raise table.error(f"{text.strip()} is implausibly large (at most {MAX_COUNT - 1:,})", row, field)
     return int(value)
 
 

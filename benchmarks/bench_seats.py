@@ -1,0 +1,68 @@
+"""Seat allocation throughput: 1,000,000 simulated elections x 5 lists x 98 seats, each method.
+
+Prints draws per second for the vectorized engine (models.seats.allocate) and, measured in the
+same run on the same arrays, two baselines:
+- "loop": the per-election reference implementation of the tests (tests/reference_seats.py,
+  exact fractions), called once per election on a subsample and scaled to draws per second;
+- "numpy floor": one plain numpy pass over the same array (multiply and cast to integers), the
+  memory-bound floor that any vectorized allocator must pay.
+
+    python benchmarks/bench_seats.py [--draws 1000000] [--seed 0]
+"""
+
+from __future__ import annotations
+
+import argparse
+import platform
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+from reference_seats import reference_allocate  # noqa: E402
+
+from models.seats import METHODS, allocate  # noqa: E402
+
+
+def best_of(fn, repeats: int = 3) -> float:
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return min(times)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--draws", type=int, default=1_000_000)
+    parser.add_argument("--loop-draws", type=int, default=300, help="elections run through the reference loop")
+    parser.add_argument("--seed", type=int, default=0)
+    args = parser.parse_args()
+
+    rng = np.random.default_rng(args.seed)
+    # shares around the 2021 Kazakh result, wide enough that thresholds and ties vary
+    shares = rng.dirichlet(np.array([71.1, 10.9, 9.1, 5.3, 3.6]) * 3, size=args.draws)
+    options = dict(threshold=7.0, runner_up_min_seats=2)
+
+    floor = best_of(lambda: (shares * 98.0).astype(np.int64))
+    print(f"pollmc seat benchmark: {args.draws:,} draws x 5 lists x 98 seats, 7% threshold, runner-up clause")
+    print(f"machine: {platform.processor() or platform.machine()}, python {platform.python_version()}, "
+          f"numpy {np.__version__}")
+    print(f"numpy floor (multiply + cast, one pass): {args.draws / floor:,.0f} draws/s")
+    print(f"{'method':<24}{'draws/s':>14}{'x loop':>10}{'t/floor':>10}   loop draws/s")
+    for method in METHODS:
+        vectorized = best_of(lambda: allocate(shares, 98, method, **options))
+        subset = shares[: args.loop_draws]
+        start = time.perf_counter()
+        for row in subset:
+            reference_allocate(row, 98, method, threshold=7.0, runner_up_min_seats=2)
+        loop = (time.perf_counter() - start) / len(subset)
+        rate = args.draws / vectorized
+        print(f"{method:<24}{rate:>14,.0f}{rate * loop:>10,.0f}{vectorized / floor:>10.1f}   {1 / loop:,.0f}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,109 @@
+"""Summaries of a batch of simulated seat vectors: what a reader of a seat forecast asks.
+
+Seat draws are an integer array (draws, parties) or an xarray DataArray with dims
+("draw", "party"). Definitions used throughout:
+- a majority is strictly more than half of the seats counted: seats > total / 2;
+- a two-thirds majority is at least two thirds: 3 * seats >= 2 * total.
+Both are computed against the list seats and, where the other seats of the house belong to
+no party (appointed, as the 9 Assembly seats of the Kazakh Mazhilis), against the whole
+house: a list then needs e.g. 54 of the 98 list seats for a majority of 107.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+import xarray as xr
+from numpy.typing import ArrayLike
+
+__all__ = ["majority_seats", "most_likely_outcomes", "outcome_probability", "seat_summary",
+           "two_thirds_seats"]
+
+
+def majority_seats(total: int) -> int:
+    """Fewest seats that are more than half of `total`."""
+    return total // 2 + 1
+
+
+def two_thirds_seats(total: int) -> int:
+    """Fewest seats that are at least two thirds of `total`."""
+    return -(-2 * total // 3)
+
+
+def _as_array(seats: ArrayLike | xr.DataArray, parties: Sequence[str] | None) -> tuple[np.ndarray, list[str]]:
+    if isinstance(seats, xr.DataArray):
+        parties = list(seats.coords["party"].values) if parties is None else list(parties)
+        seats = seats.transpose(..., "party").values
+    seats = np.asarray(seats)
+    seats = seats.reshape(-1, seats.shape[-1])
+    if parties is None:
+        parties = [f"list {i + 1}" for i in range(seats.shape[1])]
+    if len(parties) != seats.shape[1]:
+        raise ValueError(f"{len(parties)} party names for {seats.shape[1]} columns of seats")
+    return seats, list(parties)
+
+
+def seat_summary(
+    seats: ArrayLike | xr.DataArray,
+    parties: Sequence[str] | None = None,
+    *,
+    list_seats: int,
+    house_seats: int | None = None,
+    passed: ArrayLike | None = None,
+    quantiles: Sequence[float] = (0.025, 0.05, 0.1, 0.25, 0.5, 0.75, 0.9, 0.95, 0.975),
+) -> pd.DataFrame:
+    """Per-party seat distribution: mean, sd, quantiles and the probabilities a reader asks for.
+
+    `passed` (draws, parties) marks which lists passed the threshold in each draw; with it the
+    table gains `p_pass_threshold`. `house_seats` adds majorities of the whole house, for
+    houses whose other seats belong to no list.
+    """
+    seats, parties = _as_array(seats, parties)
+    table = pd.DataFrame(index=pd.Index(parties, name="party"))
+    table["mean"] = seats.mean(axis=0)
+    table["sd"] = seats.std(axis=0)
+    for q in quantiles:
+        table[f"q{100 * q:g}"] = np.quantile(seats, q, axis=0, method="inverted_cdf").astype(int)
+    table["p_any_seat"] = (seats > 0).mean(axis=0)
+    if passed is not None:
+        table["p_pass_threshold"] = np.asarray(passed).reshape(seats.shape).mean(axis=0)
+    table["p_majority_list"] = (seats >= majority_seats(list_seats)).mean(axis=0)
+    table["p_two_thirds_list"] = (seats >= two_thirds_seats(list_seats)).mean(axis=0)
+    if house_seats is not None:
+        table["p_majority_house"] = (seats >= majority_seats(house_seats)).mean(axis=0)
+        table["p_two_thirds_house"] = (seats >= two_thirds_seats(house_seats)).mean(axis=0)
+    return table
+
+
+def _encode(seats: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Unique seat vectors and, for each draw, the index of its vector."""
+    base = int(seats.max()) + 1 if seats.size else 1
+    if base ** seats.shape[1] < 2**62:
+        weights = base ** np.arange(seats.shape[1], dtype=np.int64)
+        codes = seats.astype(np.int64) @ weights
+        unique_codes, first, inverse = np.unique(codes, return_index=True, return_inverse=True)
+        return seats[first], inverse
+    unique, inverse = np.unique(seats, axis=0, return_inverse=True)
+    return unique, inverse.ravel()
+
+
+def most_likely_outcomes(seats: ArrayLike | xr.DataArray, parties: Sequence[str] | None = None,
+                         top: int = 10) -> pd.DataFrame:
+    """The `top` most frequent exact seat vectors, with their probabilities (one row each)."""
+    seats, parties = _as_array(seats, parties)
+    unique, inverse = _encode(seats)
+    counts = np.bincount(inverse, minlength=len(unique))
+    order = np.argsort(-counts, kind="stable")[:top]
+    table = pd.DataFrame(unique[order], columns=parties)
+    table["probability"] = counts[order] / len(seats)
+    table.index = pd.RangeIndex(1, len(table) + 1, name="rank")
+    return table
+
+
+def outcome_probability(seats: ArrayLike | xr.DataArray, outcome: ArrayLike) -> tuple[int, int]:
+    """How many draws give exactly `outcome`: returns (count, draws)."""
+    seats, _ = _as_array(seats, None)
+    outcome = np.asarray(outcome).reshape(1, -1)
+    return int((seats == outcome).all(axis=1).sum()), len(seats)
