@@ -1,0 +1,217 @@
+"""Sampling the fusion model, its diagnostics, and the gate that refuses a failing fit.
+
+`FusionModel(election)` builds the PyMC model once; `.fit(information_set)` swaps the
+information set's data into the same model (no new graph) and samples it with nutpie when
+installed (one numba compile serves every information set) or PyMC's NUTS otherwise. Every fit
+is checked: R-hat at most 1.01, bulk and tail effective sample size at least 400, no
+divergences (`Diagnostics`). `require_passing(fit)` raises `DiagnosticsError` naming the failing
+figures; the report and the forecast commands call it before presenting anything.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import time
+import warnings
+from dataclasses import dataclass, field
+
+import arviz as az
+import numpy as np
+import pandas as pd
+import pymc as pm
+
+import polls
+from models.fusion import ModelInputs, build_model, model_inputs
+from models.infosets import InformationSet, parse_information_set
+from models.priors import DefaultPriors, default_priors
+
+__all__ = ["Diagnostics", "DiagnosticsError", "Fit", "FusionModel", "check_diagnostics", "require_passing"]
+
+RHAT_MAX = 1.01
+ESS_MIN = 400
+
+
+class DiagnosticsError(RuntimeError):
+    """A fit whose sampler diagnostics fail: not to be presented as a forecast."""
+
+
+@dataclass
+class Diagnostics:
+    """Convergence figures of one fit; `passed` is the gate."""
+
+    max_rhat: float
+    min_ess_bulk: float
+    min_ess_tail: float
+    divergences: int
+    draws: int
+    chains: int
+    table: pd.DataFrame = field(repr=False)
+    rhat_max: float = RHAT_MAX
+    ess_min: float = ESS_MIN
+
+    @property
+    def failures(self) -> list[str]:
+        out = []
+        if not self.max_rhat <= self.rhat_max:
+            worst = self.table["r_hat"].idxmax()
+            out.append(f"R-hat {self.max_rhat:.3f} > {self.rhat_max} (worst: {worst})")
+        if not self.min_ess_bulk >= self.ess_min:
+            worst = self.table["ess_bulk"].idxmin()
+            out.append(f"bulk ESS {self.min_ess_bulk:.0f} < {self.ess_min:.0f} (worst: {worst})")
+        if not self.min_ess_tail >= self.ess_min:
+            worst = self.table["ess_tail"].idxmin()
+            out.append(f"tail ESS {self.min_ess_tail:.0f} < {self.ess_min:.0f} (worst: {worst})")
+        if self.divergences:
+            out.append(f"{self.divergences} divergent transitions")
+        return out
+
+    @property
+    def passed(self) -> bool:
+        return not self.failures
+
+    def to_dict(self) -> dict:
+        return {"passed": self.passed, "max_rhat": self.max_rhat, "min_ess_bulk": self.min_ess_bulk,
+                "min_ess_tail": self.min_ess_tail, "divergences": self.divergences, "draws": self.draws,
+                "chains": self.chains, "rhat_max_allowed": self.rhat_max, "ess_min_required": self.ess_min,
+                "failures": self.failures}
+
+    def __str__(self) -> str:
+        state = "passed" if self.passed else "FAILED: " + "; ".join(self.failures)
+        return (f"R-hat max {self.max_rhat:.3f}, ESS bulk min {self.min_ess_bulk:.0f}, "
+                f"tail min {self.min_ess_tail:.0f}, {self.divergences} divergences "
+                f"({self.chains} chains x {self.draws} draws): {state}")
+
+
+def check_diagnostics(idata: az.InferenceData, var_names: list[str] | None = None, *,
+                      rhat_max: float = RHAT_MAX, ess_min: float = ESS_MIN) -> Diagnostics:
+    """R-hat and bulk/tail ESS of every listed variable (worst element of each), and divergences."""
+    posterior = idata.posterior if var_names is None else idata.posterior[var_names]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # constant elements of zero-sum vectors
+        rhat = az.rhat(posterior)
+        bulk = az.ess(posterior, method="bulk")
+        tail = az.ess(posterior, method="tail")
+    rows = {}
+    for name in posterior.data_vars:
+        values = posterior[name].values
+        varying = values.reshape(values.shape[0] * values.shape[1], -1).std(axis=0) > 0
+        if not varying.any():  # a constant (e.g. shares once every region is counted): nothing to mix
+            continue
+        pick = lambda stat: np.asarray(stat[name].values).reshape(-1)[varying]  # noqa: E731
+        rows[name] = {"r_hat": float(pick(rhat).max()), "ess_bulk": float(pick(bulk).min()),
+                      "ess_tail": float(pick(tail).min())}
+    table = pd.DataFrame.from_dict(rows, orient="index")
+    diverging = int(idata.sample_stats["diverging"].sum()) if "diverging" in idata.sample_stats else 0
+    return Diagnostics(max_rhat=float(table["r_hat"].max()), min_ess_bulk=float(table["ess_bulk"].min()),
+                       min_ess_tail=float(table["ess_tail"].min()), divergences=diverging,
+                       draws=idata.posterior.sizes["draw"], chains=idata.posterior.sizes["chain"], table=table,
+                       rhat_max=rhat_max, ess_min=ess_min)
+
+
+@dataclass
+class Fit:
+    """One information set's posterior: `idata` (ArviZ), its diagnostics and timings."""
+
+    election: polls.Election
+    information_set: InformationSet
+    idata: az.InferenceData
+    diagnostics: Diagnostics
+    sampler: str
+    seconds: dict[str, float]
+    inputs: ModelInputs
+
+    @property
+    def shares(self):
+        """Posterior draws of the election-day national shares (chain, draw, option)."""
+        return self.idata.posterior["shares"]
+
+    def __repr__(self) -> str:
+        return f"<Fit {self.election.id} [{self.information_set}] {self.sampler}: {self.diagnostics}>"
+
+
+def require_passing(fit: Fit) -> Fit:
+    """Return the fit if its diagnostics pass; otherwise raise DiagnosticsError with the figures."""
+    if not fit.diagnostics.passed:
+        raise DiagnosticsError(f"{fit.election.id} [{fit.information_set}]: sampler diagnostics failed, "
+                               f"so this is not presented as a forecast: {'; '.join(fit.diagnostics.failures)}")
+    return fit
+
+
+def nutpie_available() -> bool:
+    return importlib.util.find_spec("nutpie") is not None
+
+
+class FusionModel:
+    """The fusion model of one election, built once and refitted for any information set.
+
+    >>> model = FusionModel(polls.load("kz-2021-mazhilis"))
+    >>> fit = model.fit("polls+exit", seed=1)
+    >>> fit.diagnostics.passed, fit.idata.posterior["shares"].mean(("chain", "draw"))
+    """
+
+    def __init__(self, election: polls.Election, priors: DefaultPriors | None = None, *,
+                 undecided: str = "modelled") -> None:
+        self.election = election
+        self.priors = priors or default_priors()
+        self.undecided = undecided
+        self.inputs = model_inputs(election, self.priors)
+        self.model = build_model(self.inputs, self.priors, undecided=undecided)
+        self._nutpie = None
+        self.compile_seconds: float | None = None
+
+    # -- data for an information set --------------------------------------------------
+    def data_for(self, information_set: str | InformationSet) -> dict[str, np.ndarray]:
+        info = parse_information_set(information_set, self.election)
+        data = {}
+        if len(self.inputs.exit_firm):
+            data["exit_used"] = np.full(len(self.inputs.exit_firm), float(info.exit_polls))
+        if self.inputs.regions:
+            data["region_counted"] = np.array([float(r in info.counted_regions) for r in self.inputs.regions])
+            data["region_observed"] = self.inputs.region_observed
+        return data
+
+    def compile(self) -> None:
+        """Compile the nutpie sampler once (numba); later fits only swap data."""
+        if self._nutpie is None:
+            import nutpie
+
+            start = time.perf_counter()
+            self._nutpie = nutpie.compile_pymc_model(self.model, freeze_model=False)
+            self.compile_seconds = time.perf_counter() - start
+
+    def fit(self, information_set: str | InformationSet = "polls", *, draws: int = 2000, tune: int = 1500,
+            chains: int = 4, seed: int = 0, sampler: str = "auto", target_accept: float = 0.95,
+            progress: bool = False, rhat_max: float = RHAT_MAX, ess_min: float = ESS_MIN) -> Fit:
+        """Sample the posterior given an information set; diagnostics are checked, not enforced
+        (see `require_passing`)."""
+        info = parse_information_set(information_set, self.election)
+        data = self.data_for(info)
+        if sampler == "auto":
+            sampler = "nutpie" if nutpie_available() else "pymc"
+        seconds: dict[str, float] = {}
+        if sampler == "nutpie":
+            import nutpie
+
+            was_compiled = self._nutpie is not None
+            self.compile()
+            seconds["compile"] = 0.0 if was_compiled else self.compile_seconds
+            compiled = self._nutpie.with_data(**data) if data else self._nutpie
+            start = time.perf_counter()
+            idata = nutpie.sample(compiled, draws=draws, tune=tune, chains=chains, seed=seed,
+                                  target_accept=target_accept, progress_bar=progress, save_warmup=False)
+            seconds["sample"] = time.perf_counter() - start
+        elif sampler == "pymc":
+            start = time.perf_counter()
+            with self.model:
+                if data:
+                    pm.set_data(data)
+                idata = pm.sample(draws=draws, tune=tune, chains=chains, cores=min(chains, 2), random_seed=seed,
+                                  target_accept=target_accept, progressbar=progress, compute_convergence_checks=False)
+            seconds["compile+sample"] = time.perf_counter() - start
+        else:
+            raise ValueError(f"unknown sampler '{sampler}' (auto, nutpie, pymc)")
+        idata.attrs.update(election=self.election.id, information_set=info.name, sampler=sampler, seed=seed,
+                           undecided=self.undecided)
+        free = [rv.name for rv in self.model.free_RVs]
+        diagnostics = check_diagnostics(idata, [*free, "shares"], rhat_max=rhat_max, ess_min=ess_min)
+        return Fit(self.election, info, idata, diagnostics, sampler, seconds, self.inputs)

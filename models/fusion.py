@@ -1,0 +1,342 @@
+"""The fusion model: pre-election polls, exit polls and counted regions in one PyMC model.
+
+Latent log shares of the ballot options move as a random walk by week up to election day,
+starting from the previous election's result (`priors.DefaultPriors` sizes every scale).
+Observations:
+
+- Pre-election polls: each poll's respondents split into decided (shares theta over the options
+  it reports) and a remainder r (undecided, refused, options not on the ballot). The
+  poll-implied vote shares are v = (1 - r lambda) theta + r lambda g: a share lambda of the
+  remainder breaks evenly (g uniform), the rest like the decided. lambda = 0 is proportional
+  splitting (renormalising each poll); lambda has a Beta prior (`undecided="modelled"`,
+  default) or is fixed at 0 (`undecided="proportional"`). v is Dirichlet around
+  softmax(log national share at the poll's week + house effect of the firm + industry bias +
+  poll error), with concentration the poll's effective sample size (its decided respondents;
+  an assumed 1,000 where the size is not published: `poll_sd` carries what sampling error
+  cannot explain, so the spread of the polls around each other sets the overdispersion). The change of variables from theta
+  to v adds the term (k - 1) log(1 - r lambda).
+- House effects are zero-sum over firms and options; the industry-wide bias is zero-sum over
+  options and shared by every poll; both and the poll-level errors use non-centred draws.
+- Exit polls observe the election-day shares the same way, with their own firm effects and
+  bias at smaller default scales.
+- Regions: each region's log shares are the national latent plus a region effect (zero-sum,
+  partial pooling with a half-normal scale); the national share is the weighted mean of the
+  regional shares. A counted region's shares are known exactly: its effect is then determined
+  (observed log ratios minus the national latent) and enters through its prior density, so
+  counting a region needs no new parameters and no sharp likelihood. Uncounted regions are
+  predicted.
+
+Everything that changes between information sets (which exit polls and regions count) is a
+`pm.Data` container, so one compiled model serves every information set and election-night
+step (see `fit.FusionModel`). Model structure follows Linzer (2013, JASA) and the
+pollsposition models (ZeroSumNormal house effects, Dirichlet polls).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+import pymc as pm
+import pytensor.tensor as pt
+
+import polls
+from models.priors import DefaultPriors, default_priors
+
+__all__ = ["ModelInputs", "build_model", "model_inputs", "previous_prior"]
+
+UNDECIDED_MODES = ("modelled", "proportional")
+
+
+@dataclass
+class ModelInputs:
+    """Everything the model reads, as labelled numpy arrays (one election, all information)."""
+
+    election_id: str
+    options: list[str]
+    parties: list[str]
+    prior_mean: np.ndarray            # (K,) log shares on election day
+    prior_sd: np.ndarray              # (K,)
+    dates: pd.DatetimeIndex           # weekly grid, election day first
+    firms: list[str]
+    poll_week: np.ndarray             # (N,) index into dates
+    poll_firm: np.ndarray             # (N,)
+    poll_decided: np.ndarray          # (N, K) decided composition, 0 where not reported
+    poll_mask: np.ndarray             # (N, K) bool: option reported
+    poll_remainder: np.ndarray        # (N,) share not attributed to a reported option
+    poll_size: np.ndarray             # (N,) respondents, NaN if unknown
+    exit_firms: list[str]
+    exit_firm: np.ndarray             # (J,)
+    exit_shares: np.ndarray           # (J, K)
+    exit_mask: np.ndarray             # (J, K) bool
+    exit_size: np.ndarray             # (J,) NaN if unknown
+    regions: list[str]
+    region_weight: np.ndarray         # (R,) sums to 1
+    region_observed: np.ndarray       # (R, K) observed shares, the prior mean where not counted
+    region_has_result: np.ndarray     # (R,) bool
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def n_polls(self) -> int:
+        return len(self.poll_week)
+
+
+def previous_prior(election: polls.Election, priors: DefaultPriors) -> tuple[np.ndarray, np.ndarray, list[str]]:
+    """Prior mean and sd of each option's election-day log share, from the previous election.
+
+    A party's predecessor (`predecessor` in election.toml) contributes its last share; a party
+    without one, or without a previous election, gets the wide new-party prior.
+    """
+    notes = []
+    previous = polls.load_previous(election)
+    options = election.options
+    mean = np.full(len(options), np.log(priors.new_party_share))
+    sd = np.full(len(options), priors.new_party_sd)
+    if previous is None:
+        notes.append("no previous election: every option gets the wide new-list prior")
+        return mean, sd, notes
+    if previous.has_results:
+        last = previous.result_shares()
+    else:
+        last = previous.results["published_percent"] / 100
+    for k, option in enumerate(options):
+        source = option if option == polls.AGAINST_ALL else election.parties.loc[option, "predecessor"]
+        if isinstance(source, str) and source in last.index and last[source] > 0:
+            mean[k] = np.log(last[source])
+            sd[k] = priors.previous_sd
+        else:
+            notes.append(f"{option}: no share in {previous.id}, wide prior")
+    return mean, sd, notes
+
+
+def model_inputs(election: polls.Election, priors: DefaultPriors | None = None) -> ModelInputs:
+    """Arrays for `build_model` from an Election (all its polls, exit polls and regions)."""
+    priors = priors or default_priors()
+    options = election.options
+    K = len(options)
+    mean, sd, notes = previous_prior(election, priors)
+    if len(election.polls) == 0:
+        raise ValueError(f"{election.id} has no pre-election polls: the model needs at least one")
+
+    table = election.polls
+    days_before = (pd.Timestamp(election.date) - table["date"]).dt.days.to_numpy()
+    week = np.maximum(np.rint(days_before / 7).astype(int), 1)
+    n_weeks = int(week.max()) + 1
+    dates = pd.DatetimeIndex([pd.Timestamp(election.date) - pd.Timedelta(weeks=w) for w in range(n_weeks)])
+    firms = list(dict.fromkeys(table["firm"]))
+    shares = table[options].to_numpy(float) / 100
+    mask = ~np.isnan(shares)
+    reported = np.nansum(shares, axis=1)
+    undecided = (table["undecided"].fillna(0) + table["other"].fillna(0)).to_numpy() / 100
+    known_remainder = table["undecided"].notna().to_numpy()
+    # with an option missing, what is neither reported nor undecided/other belongs to it
+    remainder = np.where(~mask.all(axis=1) & known_remainder, undecided, 1 - reported)
+    remainder = np.clip(remainder, 0.0, 0.95)
+    decided = np.where(mask, np.nan_to_num(shares), 0.0)
+    decided = decided / decided.sum(axis=1, keepdims=True)
+
+    exits = election.exit_polls
+    exit_shares = exits[options].to_numpy(float) / 100 if len(exits) else np.zeros((0, K))
+    exit_mask = ~np.isnan(exit_shares)
+    exit_shares = np.where(exit_mask, np.nan_to_num(exit_shares), 0.0)
+    if len(exits):
+        exit_shares = exit_shares / exit_shares.sum(axis=1, keepdims=True)
+    exit_firms = list(dict.fromkeys(exits["firm"])) if len(exits) else []
+
+    regions = election.region_codes
+    R = len(regions)
+    observed = np.tile(np.exp(mean) / np.exp(mean).sum(), (R, 1))
+    has_result = np.zeros(R, bool)
+    weight = np.full(R, 1.0 / max(R, 1))
+    if R and election.regional_results is not None:
+        shares_by_region = election.regional_shares()
+        for r, code in enumerate(regions):
+            if code in shares_by_region.index:
+                observed[r] = shares_by_region.loc[code, options].to_numpy(float)
+                has_result[r] = True
+        if has_result.all():
+            totals = election.regional_results.loc[regions, options].sum(axis=1).to_numpy(float)
+            weight = totals / totals.sum()
+            notes.append("regions are weighted by their counted valid votes (sizes known in advance "
+                         "are not in the data; only each region's total is used, not its split)")
+    if R and not has_result.all():
+        notes.append("regions are weighted equally: regional vote totals are not all known")
+    observed = np.clip(observed, 1e-6, None)
+    observed = observed / observed.sum(axis=1, keepdims=True)
+    if R == 0:
+        notes.append(f"{election.id} has no regional results: the model is national only")
+
+    return ModelInputs(
+        election_id=election.id, options=options, parties=election.party_codes, prior_mean=mean, prior_sd=sd,
+        dates=dates, firms=firms, poll_week=week, poll_firm=np.array([firms.index(f) for f in table["firm"]]),
+        poll_decided=decided, poll_mask=mask, poll_remainder=remainder,
+        poll_size=table["sample_size"].astype("float64").to_numpy(),
+        exit_firms=exit_firms,
+        exit_firm=np.array([exit_firms.index(f) for f in exits["firm"]], dtype=int) if len(exits) else np.zeros(0, int),
+        exit_shares=exit_shares, exit_mask=exit_mask, exit_size=exits["sample_size"].astype("float64").to_numpy(),
+        regions=regions, region_weight=weight, region_observed=observed, region_has_result=has_result,
+        notes=notes,
+    )
+
+
+def _masked_dirichlet_logp(x_log: pt.TensorVariable, alpha: pt.TensorVariable, mask: pt.TensorVariable) -> pt.TensorVariable:
+    """Dirichlet log density per row over the options where `mask` is 1."""
+    a = pt.switch(mask, alpha, 1.0)
+    return (pt.gammaln(pt.sum(a * mask, axis=-1)) - pt.sum(mask * pt.gammaln(a), axis=-1)
+            + pt.sum(mask * (a - 1.0) * x_log, axis=-1))
+
+
+def _centre(x: pt.TensorVariable, axis: int = -1) -> pt.TensorVariable:
+    return x - pt.mean(x, axis=axis, keepdims=True)
+
+
+def _repeated(firm_index: np.ndarray) -> bool:
+    """Whether some firm has two or more polls and there are at least two firms."""
+    counts = np.bincount(firm_index) if len(firm_index) else np.zeros(0)
+    return len(counts) > 1 and counts.max() > 1
+
+
+def _alr_prior_factor(mean: np.ndarray, sd: np.ndarray) -> tuple[int, np.ndarray, np.ndarray]:
+    """The prior of independent log shares, expressed on log ratios to a reference option.
+
+    Only log ratios matter (shares are a softmax), so the model samples K - 1 of them with the
+    exact multivariate normal they inherit: means m_k - m_ref, covariance diag(sd_k^2) + sd_ref^2.
+    Returns the reference index, the mean and the Cholesky factor.
+    """
+    ref = int(np.argmax(mean))
+    others = [k for k in range(len(mean)) if k != ref]
+    cov = np.diag(sd[others] ** 2) + sd[ref] ** 2
+    return ref, mean[others] - mean[ref], np.linalg.cholesky(cov)
+
+
+def build_model(inputs: ModelInputs, priors: DefaultPriors | None = None, *,
+                undecided: str = "modelled") -> pm.Model:
+    """The PyMC model for one election. Every observed array is a `pm.Data` container, so one
+    compiled model serves every information set, and any election of the same shape.
+
+    Switches: `exit_used` (J,) and `region_counted` (R,) in {0, 1}.
+    Named outputs: `shares` (option), `region_shares` (region, option), `trend` (date, option),
+    `house` (firm, option), `bias` (option), `exit_house`, `exit_bias`, `undecided_even`.
+    """
+    if undecided not in UNDECIDED_MODES:
+        raise ValueError(f"undecided must be one of {UNDECIDED_MODES}, got {undecided!r}")
+    priors = priors or default_priors()
+    K, N, J, R, T = (len(inputs.options), inputs.n_polls, len(inputs.exit_firm), len(inputs.regions),
+                     len(inputs.dates))
+    F, G = len(inputs.firms), len(inputs.exit_firms)
+    coords = {"option": inputs.options, "date": inputs.dates, "poll": np.arange(N), "firm": inputs.firms}
+    if T > 1:
+        coords["step"] = inputs.dates[1:]
+    if J:
+        coords.update(exit_poll=np.arange(J), exit_firm=inputs.exit_firms)
+    if R:
+        coords["region"] = inputs.regions
+    ref, alr_mean, alr_chol = _alr_prior_factor(inputs.prior_mean, inputs.prior_sd)
+    order = np.argsort([ref] + [k for k in range(K) if k != ref])  # reference first -> option order
+
+    with pm.Model(coords=coords) as model:
+        # -- election day: the vote not yet counted, and the national result ---------------
+        # `open_raw` -> the shares of the votes not yet counted (all of them before the count),
+        # as log ratios to a reference option with the previous-election prior. The national
+        # result is the counted regions' votes plus that remainder: exactly the size-weighted
+        # combination of regional shares, whatever has been counted.
+        open_raw = pm.Normal("open_raw", 0.0, 1.0, shape=K - 1)
+        log_open = pt.concatenate([pt.zeros(1), alr_mean + pt.dot(alr_chol, open_raw)])[order]
+        open_shares = pt.special.softmax(log_open)
+        if R:
+            counted = pm.Data("region_counted", np.zeros(R), dims="region")
+            observed = pm.Data("region_observed", inputs.region_observed, dims=("region", "option"))
+            weight = pm.Data("region_weight", inputs.region_weight, dims="region")
+            open_weight = weight * (1 - counted)
+            open_total = pt.sum(open_weight)
+            day = pt.sum((weight * counted)[:, None] * observed, axis=0) + open_total * open_shares
+            # Regions differ from the uncounted remainder by zero-sum effects with a half-t scale.
+            # A counted region's effect is observed and informs the scale (and the remainder:
+            # uncounted regions are expected to resemble counted ones); uncounted regions get
+            # effects that cancel in their size-weighted mean.
+            region_sd = pm.HalfStudentT("region_sd", nu=3, sigma=priors.region_sd)
+            observed_effect = _centre(pt.log(observed)) - _centre(log_open)[None, :]
+            pm.Potential("counted_regions", pt.sum(counted * (
+                -0.5 * pt.sum(observed_effect**2, axis=1) / region_sd**2 - (K - 1) * pt.log(region_sd))))
+            region_raw = _centre(pm.Normal("region_raw", 0.0, 1.0, dims=("region", "option")))
+            open_mean = pt.sum(open_weight[:, None] * region_raw, axis=0) / (open_total + 1e-12)
+            predicted = pt.special.softmax(log_open[None, :] + region_sd * (region_raw - open_mean[None, :]), axis=-1)
+            pm.Deterministic("region_shares", counted[:, None] * observed + (1 - counted[:, None]) * predicted,
+                             dims=("region", "option"))
+        else:
+            day = open_shares
+        shares = pm.Deterministic("shares", day, dims="option")
+
+        # -- opinion in earlier weeks: a random walk back from election day ---------------
+        log_shares = pt.log(shares)
+        # the weekly step scale is a stated assumption (priors.drift_sd_week), not a parameter:
+        # a handful of polls cannot tell drift from poll error
+        drift_sd = priors.drift_sd_week
+        if T > 1:
+            steps = pm.Normal("steps_raw", 0.0, 1.0, dims=("step", "option"))
+            walk = pt.concatenate([pt.zeros((1, K)), pt.cumsum(_centre(steps), axis=0) * drift_sd], axis=0)
+            log_trend = log_shares[None, :] + walk
+            pm.Deterministic("trend", pt.special.softmax(log_trend, axis=-1), dims=("date", "option"))
+        else:
+            log_trend = log_shares[None, :]
+
+        # -- pre-election polls -----------------------------------------------------------
+        week = pm.Data("poll_week", inputs.poll_week, dims="poll")
+        firm = pm.Data("poll_firm", inputs.poll_firm, dims="poll")
+        mask = pm.Data("poll_mask", inputs.poll_mask.astype(float), dims=("poll", "option"))
+        decided = pm.Data("poll_decided", inputs.poll_decided, dims=("poll", "option"))
+        remainder = pm.Data("poll_remainder", inputs.poll_remainder, dims="poll")
+        size_known = pm.Data("poll_size_known", np.nan_to_num(inputs.poll_size), dims="poll")
+        size_missing = pm.Data("poll_size_missing", np.isnan(inputs.poll_size).astype(float), dims="poll")
+
+        bias = pm.Deterministic("bias", priors.bias_sd * _centre(pm.Normal("bias_raw", 0.0, 1.0, dims="option")),
+                                dims="option")
+        poll_sd = pm.HalfStudentT("poll_sd", nu=3, sigma=priors.poll_sd)
+        poll_raw = pm.Normal("poll_raw", 0.0, 1.0, dims=("poll", "option"))
+        logits = log_trend[week] + bias[None, :] + poll_sd * _centre(poll_raw)
+        if _repeated(inputs.poll_firm):  # house effects need a firm with two polls to be told apart
+            house_sd = pm.HalfStudentT("house_sd", nu=3, sigma=priors.house_sd)
+            house_raw = pm.Normal("house_raw", 0.0, 1.0, dims=("firm", "option"))
+            house = pm.Deterministic("house", house_sd * _centre(_centre(house_raw, 1), 0), dims=("firm", "option"))
+            logits = logits + house[firm]
+        expected = mask * pt.exp(logits)
+        expected = expected / pt.sum(expected, axis=1, keepdims=True)
+        size = (size_known + size_missing * priors.n_unknown) * (1 - remainder)
+        reported = pt.sum(mask, axis=1)
+        if undecided == "modelled":
+            even = pm.Beta("undecided_even", alpha=priors.undecided_alpha, beta=priors.undecided_beta)
+            keep = 1.0 - remainder * even
+            implied = keep[:, None] * decided + (remainder * even / reported)[:, None] * mask
+            pm.Potential("undecided_jacobian", pt.sum((reported - 1) * pt.log(keep)))
+        else:
+            implied = decided
+        implied_log = pt.log(pt.switch(mask, implied, 1.0))
+        pm.Potential("polls", pt.sum(_masked_dirichlet_logp(implied_log, size[:, None] * expected, mask)))
+
+        # -- exit polls -------------------------------------------------------------------
+        if J:
+            used = pm.Data("exit_used", np.zeros(J), dims="exit_poll")
+            exit_firm = pm.Data("exit_firm_index", inputs.exit_firm, dims="exit_poll")
+            exit_mask = pm.Data("exit_mask", inputs.exit_mask.astype(float), dims=("exit_poll", "option"))
+            exit_log = pm.Data("exit_log_shares", np.log(np.where(inputs.exit_mask, np.clip(inputs.exit_shares, 1e-9, None), 1.0)),
+                               dims=("exit_poll", "option"))
+            exit_size_known = pm.Data("exit_size_known", np.nan_to_num(inputs.exit_size), dims="exit_poll")
+            exit_size_missing = pm.Data("exit_size_missing", np.isnan(inputs.exit_size).astype(float), dims="exit_poll")
+            exit_bias = pm.Deterministic("exit_bias", priors.bias_sd * priors.exit_scale * _centre(
+                pm.Normal("exit_bias_raw", 0.0, 1.0, dims="option")), dims="option")
+            exit_sd = pm.HalfStudentT("exit_sd", nu=3, sigma=priors.poll_sd * priors.exit_scale)
+            exit_raw = pm.Normal("exit_raw", 0.0, 1.0, dims=("exit_poll", "option"))
+            exit_logits = log_shares[None, :] + exit_bias[None, :] + exit_sd * _centre(exit_raw)
+            if _repeated(inputs.exit_firm):
+                exit_house_sd = pm.HalfStudentT("exit_house_sd", nu=3, sigma=priors.house_sd * priors.exit_scale)
+                exit_house_raw = pm.Normal("exit_house_raw", 0.0, 1.0, dims=("exit_firm", "option"))
+                exit_house = pm.Deterministic("exit_house", exit_house_sd * _centre(_centre(exit_house_raw, 1), 0),
+                                              dims=("exit_firm", "option"))
+                exit_logits = exit_logits + exit_house[exit_firm]
+            exit_expected = exit_mask * pt.exp(exit_logits)
+            exit_expected = exit_expected / pt.sum(exit_expected, axis=1, keepdims=True)
+            exit_size = exit_size_known + exit_size_missing * priors.n_exit_unknown
+            pm.Potential("exit_polls", pt.sum(used * _masked_dirichlet_logp(
+                exit_log, exit_size[:, None] * exit_expected, exit_mask)))
+    return model

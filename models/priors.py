@@ -1,0 +1,157 @@
+"""Default priors of the fusion model, derived in code from bundled evidence.
+
+Poll-error scales come from the 9,008 US polls with their actual results bundled as
+`us-poll-errors` (FiveThirtyEight pollster ratings data, CC BY 4.0). The derivation, run by
+`poll_error_evidence()` on general-election polls taken in the last three weeks:
+
+1. Each poll's error on the log-ratio scale of the two leading candidates,
+   e = log(p1 / p2) - log(a1 / a2), and its sampling variance 1/(n p1) + 1/(n p2).
+2. Method of moments: the variance of e splits into sampling variance, an error shared by all
+   polls of the same race (the industry-wide, election-day bias), a persistent pollster
+   effect (house effect) and what is left for each poll (poll-level error beyond sampling).
+3. Translation to multiparty shares: the model puts errors on the log shares of all options,
+   as zero-sum vectors with a standard deviation s per option. The log ratio of two options
+   then errs with standard deviation s * sqrt(2), so s = (two-candidate log-ratio sd) / sqrt(2).
+   Near 50/50 a log-ratio error of x is a margin error of about x/2 * 100 points, i.e. about
+   x/4 * 100 points on each candidate's share; for a party at share p it is about p * s.
+
+The figures (printed by `pollmc priors` and quoted in the README) agree with the published
+studies: Shirani-Mehr, Rothschild, Goel and Gelman (2018, JASA) find US polls' total error about
+twice their sampling error, half of it shared within an election; Jennings and Wlezien (2018,
+Nature Human Behaviour) find similar errors across 45 countries since 1942.
+
+Scales that US data cannot inform (how fast opinion moves, how far a party moves between
+elections, how the undecided break, exit polls) are stated assumptions, each in
+`DefaultPriors` with its reason.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, replace
+from functools import lru_cache
+
+import numpy as np
+import pandas as pd
+
+import polls
+
+__all__ = ["DefaultPriors", "default_priors", "poll_error_evidence"]
+
+
+def poll_error_evidence(frame: pd.DataFrame | None = None, max_days: int = 21,
+                        min_polls_per_pollster: int = 10) -> pd.Series:
+    """Decompose US poll errors (two leading candidates, log-ratio scale) into their sources.
+
+    Returns a Series: numbers of polls and races, the root-mean-square ratio of margin error
+    to the margin's sampling error (all polls, as the data set's README quotes), and the
+    standard deviations of the total error, sampling error, race-level shared error, pollster
+    house effect and poll-level error beyond sampling, all on the two-candidate log-ratio scale.
+    """
+    data = polls.load_us_poll_errors() if frame is None else frame
+    # all polls: the margin-error ratio the literature quotes
+    p1, p2, n = data["cand1_pct"] / 100, data["cand2_pct"] / 100, data["samplesize"]
+    margin_se = np.sqrt((p1 + p2 - (p1 - p2) ** 2) / n) * 100
+    margin_z = (data["margin_poll"] - data["margin_actual"]) / margin_se
+    rms_margin_ratio = float(np.sqrt(np.mean(margin_z**2)))
+
+    late = data[(data["type_simple"] != "Pres-P") & (data["days_before"] <= max_days)
+                & (data["cand1_pct"] > 0) & (data["cand2_pct"] > 0)].copy()
+    late["error"] = (np.log(late["cand1_pct"] / late["cand2_pct"])
+                     - np.log(late["cand1_actual"] / late["cand2_actual"]))
+    late["sampling_var"] = 1 / (late["samplesize"] * late["cand1_pct"] / 100) + 1 / (
+        late["samplesize"] * late["cand2_pct"] / 100)
+
+    races = late.groupby("race_id")
+    size = races["error"].transform("size")
+    multi = late[size >= 2].copy()
+    race_mean = multi.groupby("race_id")["error"].transform("mean")
+    n_race = multi.groupby("race_id")["error"].transform("size")
+    # within-race deviations, unbiased: E[(e - mean)^2] * n/(n-1) = var(poll) + var(house) + sampling
+    multi["within"] = (multi["error"] - race_mean) ** 2 * n_race / (n_race - 1)
+    within_var = float(multi["within"].mean())
+    sampling_var = float(multi["sampling_var"].mean())
+    # race-level: variance of race means minus the part that the within-race noise explains
+    means = multi.groupby("race_id").agg(mean=("error", "mean"), n=("error", "size"),
+                                         within=("within", "mean"))
+    race_var = float(np.mean(means["mean"] ** 2 - means["within"] / means["n"]))
+    # pollster house effects: mean within-race residual per pollster, minus its noise
+    multi["residual"] = multi["error"] - race_mean
+    by_pollster = multi.groupby("pollster").agg(mean=("residual", "mean"), n=("residual", "size"),
+                                                var=("residual", "var"))
+    by_pollster = by_pollster[by_pollster["n"] >= min_polls_per_pollster]
+    house_var = float(np.mean(by_pollster["mean"] ** 2 - by_pollster["var"] / by_pollster["n"]))
+    poll_var = within_var - sampling_var - max(house_var, 0.0)
+    return pd.Series({
+        "polls_all": len(data),
+        "polls_used": len(multi),
+        "races_used": len(means),
+        "pollsters_used": len(by_pollster),
+        "rms_margin_error_over_sampling_error": rms_margin_ratio,
+        "sd_total": float(np.sqrt(np.mean(multi["error"] ** 2))),
+        "sd_sampling": float(np.sqrt(sampling_var)),
+        "sd_race_shared": float(np.sqrt(max(race_var, 0.0))),
+        "sd_house": float(np.sqrt(max(house_var, 0.0))),
+        "sd_poll_beyond_sampling": float(np.sqrt(max(poll_var, 0.0))),
+    }, name="log-ratio of the two leading candidates")
+
+
+@dataclass(frozen=True)
+class DefaultPriors:
+    """Scales of the fusion model's priors, per option on the log-share scale unless stated.
+
+    From the US evidence (two-candidate log-ratio sd / sqrt(2)):
+      bias_sd:        industry-wide election-day error shared by all pre-election polls (fixed)
+      house_sd:       half-normal scale of the firms' house effects
+      poll_sd:        half-normal scale of each poll's error beyond sampling
+    Stated assumptions:
+      exit_scale:     exit polls' bias, house and poll scales are this fraction of the above
+                      (0.5: they ask people who have voted, on the day)
+      drift_sd_week:  sd of the weekly random-walk step of each option's log share (0.03:
+                      over ten weeks a party at 10% typically moves about +-1 point); fixed,
+                      since a handful of polls cannot tell drift from poll error
+      previous_sd:    sd of a party's log share around its predecessor's last result (1.0:
+                      a factor of 2.7 either way)
+      new_party_share, new_party_sd: prior median share and log sd of a list with no
+                      predecessor (3%, sd 1.5: anywhere from about 0.2% to 40%)
+      region_sd:      half-normal scale of regional deviations from the national log shares
+      undecided_alpha, undecided_beta: Beta prior of the share of undecided respondents who
+                      break evenly across the options instead of like the decided (2, 2:
+                      centred on half, proportional splitting at 0 stays plausible)
+      n_unknown:      effective sample size assumed for a poll whose size is not published
+                      (1,000, a typical national poll); the poll-level error term absorbs any
+                      overdispersion beyond it (a size and an error scale both free cannot be
+                      told apart by a handful of polls)
+      n_exit_unknown: the same for exit polls (10,000)
+    """
+
+    bias_sd: float
+    house_sd: float
+    poll_sd: float
+    exit_scale: float = 0.5
+    drift_sd_week: float = 0.03
+    previous_sd: float = 1.0
+    new_party_share: float = 0.03
+    new_party_sd: float = 1.5
+    region_sd: float = 0.5
+    undecided_alpha: float = 2.0
+    undecided_beta: float = 2.0
+    n_unknown: float = 1000.0
+    n_exit_unknown: float = 10_000.0
+
+    def replace(self, **changes: float) -> "DefaultPriors":
+        return replace(self, **changes)
+
+    def to_dict(self) -> dict[str, float]:
+        return asdict(self)
+
+
+@lru_cache(maxsize=1)
+def default_priors() -> DefaultPriors:
+    """The default priors, with the poll-error scales computed from the bundled US polls."""
+    evidence = poll_error_evidence()
+    per_option = 1 / np.sqrt(2)
+    return DefaultPriors(
+        bias_sd=round(float(evidence["sd_race_shared"] * per_option), 4),
+        house_sd=round(float(evidence["sd_house"] * per_option), 4),
+        poll_sd=round(float(evidence["sd_poll_beyond_sampling"] * per_option), 4),
+    )
