@@ -97,6 +97,110 @@ def _parse_votes(texts: list[str]) -> np.ndarray:
     return np.array(values, dtype=np.float64)
 
 
+def _fit_options(args: argparse.Namespace) -> dict:
+    for name in ("draws", "tune", "chains", "simulations"):
+        if getattr(args, name) < 1:
+            raise UsageError(f"--{name} must be a positive number, got {getattr(args, name)}")
+    return {"draws": args.draws, "tune": args.tune, "chains": args.chains, "sampler": args.sampler}
+
+
+def _cmd_report(args: argparse.Namespace) -> int:
+    from models.forecast import run, stderr_progress
+    from models.report import REPORT_FILES, ReportExistsError, write_report
+
+    election = _election_arg(args.election)
+    if not election.has_results:
+        raise UsageError(f"{election.id} has no results.csv: nothing to score (use 'pollmc forecast')")
+    out = Path(args.out) if args.out else Path("reports") / election.id
+    existing = [name for name in REPORT_FILES if (out / name).exists()]
+    if existing and not args.force:
+        raise UsageError(f"{out}: {', '.join(existing)} already exist(s); use --force to overwrite")
+    sets = _information_sets(args, election)
+    _fit_options(args)
+    result = run(election, sets, n=args.simulations, seed=args.seed, progress=stderr_progress, **_fit_options(args))
+    stderr_progress("writing the report")
+    try:
+        paths = write_report(result, out, force=args.force)
+    except ReportExistsError as exc:
+        raise UsageError(str(exc)) from None
+    for path in paths.values():
+        print(path)
+    refused = [r for r in result.results if not r.presented]
+    for r in refused:
+        print(f"pollmc report: refused to present [{r.information_set}]: {'; '.join(r.refused)}", file=sys.stderr)
+    return 3 if refused else 0
+
+
+def _cmd_forecast(args: argparse.Namespace) -> int:
+    from models.forecast import forecast, stderr_progress
+    from models.report import _clean
+
+    from models.infosets import parse_information_set
+
+    election = _election_arg(args.election)
+    parse_information_set(args.information_set, election)
+    _fit_options(args)
+    stderr_progress(f"{election.id} [{args.information_set}]: compiling and sampling")
+    result = forecast(election, args.information_set, n=args.simulations, seed=args.seed, keep_simulation=False,
+                      **_fit_options(args))
+    if result.refused:
+        print(f"pollmc forecast: sampler diagnostics failed, so no forecast is presented: {'; '.join(result.refused)}",
+              file=sys.stderr)
+        return 3
+    if args.json:
+        print(json.dumps(_clean({
+            "election": election.id, "information_set": result.information_set.name,
+            "diagnostics": result.fit.diagnostics.to_dict(),
+            "shares": result.share_table.to_dict(orient="index"), "seats": result.seat_table.to_dict(orient="index"),
+            "most_likely_seats": result.outcomes.to_dict(orient="records")}), indent=1))
+        return 0
+    print(f"{election.name} [{result.information_set}]")
+    print(f"diagnostics: {result.fit.diagnostics}")
+    print("\nvote shares (%):")
+    print(result.share_table[["median", "low_50", "high_50", "low_90", "high_90"]].round(2).to_string())
+    print("\nseats:")
+    cols = [c for c in ("mean", "q5", "q50", "q95", "p_pass_threshold", "p_majority_list", "p_majority_house")
+            if c in result.seat_table]
+    print(result.seat_table[cols].round(3).to_string())
+    print("\nmost likely seat outcomes:")
+    print(result.outcomes.head(5).to_string())
+    return 0
+
+
+def _cmd_priors(args: argparse.Namespace) -> int:
+    from models.priors import default_priors, poll_error_evidence
+
+    evidence = poll_error_evidence()
+    print("Poll errors of 9,008 US polls (FiveThirtyEight pollster ratings data, CC BY 4.0),")
+    print("general-election polls of the last three weeks, log ratio of the two leading candidates:")
+    print(evidence.round(4).to_string())
+    print("\nDefault priors (per option, log-share scale; poll-error scales = US sd / sqrt(2)):")
+    for name, value in default_priors().to_dict().items():
+        print(f"  {name:<18} {value:g}")
+    return 0
+
+
+def _information_sets(args: argparse.Namespace, election: polls.Election) -> list[str] | None:
+    from models.infosets import parse_information_set
+
+    if not args.information_sets:
+        return None
+    sets = [s.strip() for s in args.information_sets.split(";") if s.strip()]
+    for spec in sets:
+        parse_information_set(spec, election)
+    return sets
+
+
+def _add_fit_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--draws", type=int, default=2000, help="posterior draws per chain (default 2000)")
+    p.add_argument("--tune", type=int, default=1500, help="tuning steps per chain (default 1500)")
+    p.add_argument("--chains", type=int, default=4, help="chains (default 4)")
+    p.add_argument("--sampler", choices=("auto", "nutpie", "pymc"), default="auto",
+                   help="nutpie when installed (auto), or PyMC's NUTS")
+    p.add_argument("--simulations", type=int, default=100_000, help="simulated elections (default 100,000)")
+    p.add_argument("--seed", type=int, default=0, help="seed of sampling and simulation (default 0)")
+
+
 def _election_arg(value: str) -> polls.Election:
     """An election given as a bundled id or as a folder path."""
     if value in polls.available():
@@ -147,6 +251,34 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--election", metavar="FILE", help="take the rule from an election.toml (or its folder) instead of options")
     p.add_argument("--json", action="store_true", help="print a JSON list of integers and nothing else")
     p.set_defaults(func=_cmd_seats)
+
+    p = commands.add_parser(
+        "report", help="fit, simulate and score every information set; write the forecast-accuracy report",
+        description="The main job: fit the fusion model for each information set (polls; +exit polls; + regions "
+        "counted one by one), simulate elections, score them and the baselines against the actual result, and "
+        "write report.json, report.md and report.html.")
+    p.add_argument("election", nargs="?", default="kz-2021-mazhilis",
+                   help="a bundled election id or a folder (default: kz-2021-mazhilis)")
+    p.add_argument("--out", metavar="DIR", help="output folder (default: reports/ID/)")
+    p.add_argument("--force", action="store_true", help="overwrite existing report files")
+    p.add_argument("--information-sets", metavar="LIST",
+                   help="';'-separated information sets, e.g. 'polls;polls+exit;polls+exit+regions:5' "
+                   "(default: the whole election night)")
+    _add_fit_options(p)
+    p.set_defaults(func=_cmd_report)
+
+    p = commands.add_parser("forecast", help="a forecast alone (no comparison with a result)",
+                            description="Fit one information set, simulate elections and print shares, seats and "
+                            "probabilities. Works before the result is known.")
+    p.add_argument("election", nargs="?", default="kz-2021-mazhilis", help="a bundled election id or a folder")
+    p.add_argument("--information-set", default="polls+exit",
+                   help="polls, polls+exit, polls+exit+regions[:N|:CODES] (default polls+exit)")
+    p.add_argument("--json", action="store_true", help="print JSON instead of tables")
+    _add_fit_options(p)
+    p.set_defaults(func=_cmd_forecast)
+
+    p = commands.add_parser("priors", help="show the default priors and the US poll-error evidence behind them")
+    p.set_defaults(func=_cmd_priors)
     return parser
 
 
@@ -159,7 +291,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(exc.code or 0)
     try:
         return args.func(args)
-    except (polls.DataError, UsageError) as exc:
+    except (polls.DataError, UsageError, ValueError) as exc:
         print(f"pollmc {args.command}: error: {exc}", file=sys.stderr)
         return 2
 

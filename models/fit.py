@@ -137,6 +137,14 @@ def require_passing(fit: Fit) -> Fit:
     return fit
 
 
+def _fingerprint(inputs: ModelInputs) -> str:
+    """A digest of everything the model is built from."""
+    import hashlib
+    import pickle
+
+    return hashlib.sha256(pickle.dumps(inputs.__dict__)).hexdigest()
+
+
 def nutpie_available() -> bool:
     return importlib.util.find_spec("nutpie") is not None
 
@@ -148,6 +156,17 @@ class FusionModel:
     >>> fit = model.fit("polls+exit", seed=1)
     >>> fit.diagnostics.passed, fit.idata.posterior["shares"].mean(("chain", "draw"))
     """
+
+    _cache: dict[tuple, "FusionModel"] = {}
+
+    @classmethod
+    def for_election(cls, election: polls.Election, priors: DefaultPriors | None = None, *,
+                     undecided: str = "modelled") -> "FusionModel":
+        """The model of this election, reused within the process when its inputs are unchanged
+        (compiling is the expensive step; a notebook or a report should pay it once)."""
+        model = cls(election, priors, undecided=undecided)
+        key = (election.id, undecided, tuple(model.priors.to_dict().items()), _fingerprint(model.inputs))
+        return cls._cache.setdefault(key, model)
 
     def __init__(self, election: polls.Election, priors: DefaultPriors | None = None, *,
                  undecided: str = "modelled") -> None:
@@ -181,11 +200,13 @@ class FusionModel:
 
     def fit(self, information_set: str | InformationSet = "polls", *, draws: int = 2000, tune: int = 1500,
             chains: int = 4, seed: int = 0, sampler: str = "auto", target_accept: float = 0.95,
-            progress: bool = False, rhat_max: float = RHAT_MAX, ess_min: float = ESS_MIN) -> Fit:
+            progress: bool = False, rhat_max: float = RHAT_MAX, ess_min: float = ESS_MIN,
+            data: dict[str, np.ndarray] | None = None) -> Fit:
         """Sample the posterior given an information set; diagnostics are checked, not enforced
-        (see `require_passing`)."""
+        (see `require_passing`). `data` replaces observed arrays (same shapes) without a new
+        compile, e.g. synthetic polls for a recovery check (`models.recovery`)."""
         info = parse_information_set(information_set, self.election)
-        data = self.data_for(info)
+        data = {**self.data_for(info), **(data or {})}
         if sampler == "auto":
             sampler = "nutpie" if nutpie_available() else "pymc"
         seconds: dict[str, float] = {}

@@ -20,3 +20,19 @@ def copy_election(election_id: str, dest: Path) -> Path:
 @pytest.fixture
 def folder_2021(tmp_path: Path) -> Path:
     return copy_election("kz-2021-mazhilis", tmp_path)
+
+
+#: Short chains for tests, with relaxed diagnostics thresholds (ESS 50, R-hat 1.05): enough to
+#: check behaviour, not to publish. The report's default is
+#: 4 chains x 2000 draws after 1500 tuning steps.
+QUICK = dict(draws=500, tune=500, chains=2, ess_min=50, rhat_max=1.05)
+
+
+@pytest.fixture(scope="session")
+def model_2021():
+    """The 2021 fusion model, compiled once per test session (nutpie)."""
+    from models.fit import FusionModel
+
+    model = FusionModel.for_election(polls.load("kz-2021-mazhilis"))
+    model.compile()
+    return model

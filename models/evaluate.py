@@ -1,0 +1,186 @@
+"""Scoring forecasts against the actual outcome, and the simple forecasts to beat.
+
+Shares are scored in percentage points. Per option: the forecast median and central
+intervals, the actual value's PIT (share of draws below it, ties counting half), whether each
+central interval (50/80/90/95%) covers it, CRPS and the absolute error of the median. For the
+share vector: the energy score. For seats: the log score of the actual seat vector, smoothed as
+log((k + 1/2) / (m + 1)) for k of m draws hitting it (the Krichevsky-Trofimov estimate, finite
+for outcomes never simulated), the absolute seat error of the median seats, and each party's
+Brier score for passing the threshold.
+
+CRPS and energy scores come from `scoringrules` (Zottel et al., a maintained library with
+tested estimators for ensembles and closed forms). A point forecast is an ensemble of one, so
+its CRPS is its absolute error and its energy score its Euclidean error: the model and the
+baselines are scored on one scale. The energy score is O(m^2) in the ensemble size, so the
+model's is computed on a seeded subsample of at most `ENERGY_MEMBERS` draws.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+import scoringrules as sr
+import xarray as xr
+
+import polls
+from models.simulate import seats_and_passes
+
+__all__ = ["ENERGY_MEMBERS", "INTERVALS", "Forecast", "baseline_forecasts", "model_forecast", "score",
+           "scores_table"]
+
+INTERVALS = (0.5, 0.8, 0.9, 0.95)
+ENERGY_MEMBERS = 4000
+
+
+@dataclass
+class Forecast:
+    """Draws of one forecast: shares (m, K options, fractions), seats and passes (m, parties)."""
+
+    name: str
+    kind: str                      # "model" or "baseline"
+    shares: np.ndarray
+    seats: np.ndarray
+    passed: np.ndarray
+    information_set: str | None = None
+    note: str = ""
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def members(self) -> int:
+        return len(self.shares)
+
+
+def model_forecast(simulation: xr.Dataset, name: str | None = None) -> Forecast:
+    """A simulation from `models.simulate.simulate` as a forecast to score."""
+    info = simulation.attrs.get("information_set")
+    return Forecast(name or f"model [{info}]", "model", simulation["shares"].values, simulation["seats"].values,
+                    simulation["passed"].values, information_set=info)
+
+
+def _point(election: polls.Election, name: str, shares: np.ndarray, note: str = "") -> Forecast:
+    shares = np.asarray(shares, float)[None, :]
+    seats, passed = seats_and_passes(election, shares)
+    return Forecast(name, "baseline", shares, seats, passed, note=note)
+
+
+def _renormalised(row: pd.Series, options: list[str]) -> np.ndarray:
+    values = row[options].to_numpy(float)
+    return values / values.sum()
+
+
+def baseline_forecasts(election: polls.Election) -> list[Forecast]:
+    """The forecasts a reader would otherwise trust, as point forecasts.
+
+    Polls are renormalised over the ballot options, as a reader of the headline figures would
+    (undecided set aside); only polls that report every option are used.
+    """
+    options = election.options
+    out = []
+    complete = election.polls[election.polls[options].notna().all(axis=1)]
+    if len(complete):
+        ordered = complete.assign(_row=np.arange(len(complete))).sort_values(["date", "_row"])
+        last = ordered.iloc[-1]
+        out.append(_point(election, "last poll", _renormalised(last, options),
+                          f"{last['firm']}, {last['date'].date()}"))
+        latest = ordered.groupby("firm", sort=False).tail(1)
+        average = np.mean([_renormalised(row, options) for _, row in latest.iterrows()], axis=0)
+        out.append(_point(election, "firms' last polls (average)", average,
+                          ", ".join(f"{r['firm']} {r['date'].date()}" for _, r in latest.iterrows())))
+    previous = polls.load_previous(election)
+    if previous is not None and previous.has_results:
+        last_shares = previous.result_shares()
+        carried = []
+        for option in options:
+            source = option if option == polls.AGAINST_ALL else election.parties.loc[option, "predecessor"]
+            carried.append(float(last_shares.get(source, 0.0)) if isinstance(source, str) else 0.0)
+        carried = np.array(carried)
+        out.append(_point(election, "previous election", carried / carried.sum(),
+                          f"{previous.id}; options without a predecessor get 0"))
+    exits = election.exit_polls[election.exit_polls[options].notna().all(axis=1)]
+    for _, row in exits.iterrows():
+        out.append(_point(election, f"exit poll: {row['firm']}", _renormalised(row, options)))
+    if len(exits) > 1:
+        average = np.mean([_renormalised(row, options) for _, row in exits.iterrows()], axis=0)
+        out.append(_point(election, "exit polls (average)", average))
+    return out
+
+
+#: Shares (in points) closer than this count as equal: a forecast built from the counted
+#: votes must not miss the result by a rounding error.
+TIE = 1e-9
+
+
+def _pit(draws: np.ndarray, actual: np.ndarray) -> np.ndarray:
+    """Share of draws below the actual value, draws equal to it counting half."""
+    equal = np.abs(draws - actual) <= TIE
+    return ((draws < actual) & ~equal).mean(axis=0) + 0.5 * equal.mean(axis=0)
+
+
+def score(forecast: Forecast, election: polls.Election, *, seed: int = 0) -> dict:
+    """Every score of one forecast against the election's actual result (a JSON-ready dict)."""
+    actual = election.result_shares().to_numpy() * 100
+    actual_seats = election.result_seats().to_numpy()
+    draws = forecast.shares * 100
+    options, parties = election.options, election.party_codes
+    per_option = {}
+    median = np.median(draws, axis=0)
+    crps = np.atleast_1d(sr.crps_ensemble(actual, draws, m_axis=0))
+    pit = _pit(draws, actual)
+    for k, option in enumerate(options):
+        entry = {"actual": float(actual[k]), "median": float(median[k]), "mean": float(draws[:, k].mean()),
+                 "pit": float(pit[k]), "crps": float(crps[k]), "abs_error": float(abs(median[k] - actual[k]))}
+        for level in INTERVALS:
+            low, high = np.quantile(draws[:, k], [(1 - level) / 2, (1 + level) / 2])
+            entry[f"interval_{int(level * 100)}"] = [float(low), float(high)]
+            entry[f"covered_{int(level * 100)}"] = bool(low - TIE <= actual[k] <= high + TIE)
+        per_option[option] = entry
+
+    rng = np.random.default_rng(seed)
+    members = draws if len(draws) <= ENERGY_MEMBERS else draws[rng.choice(len(draws), ENERGY_MEMBERS, replace=False)]
+    energy = float(sr.es_ensemble(actual, members))
+
+    hits = int((forecast.seats == actual_seats).all(axis=1).sum())
+    m = forecast.members
+    p_actual = (hits + 0.5) / (m + 1)
+    actual_passed = np.isin(np.arange(len(parties)), np.flatnonzero(_actual_passed(election)))
+    p_pass = forecast.passed.mean(axis=0)
+    brier = (p_pass - actual_passed) ** 2
+    median_seats = np.median(forecast.seats, axis=0)
+    per_party = {p: {"actual_seats": int(actual_seats[j]), "median_seats": float(median_seats[j]),
+                     "mean_seats": float(forecast.seats[:, j].mean()), "p_pass_threshold": float(p_pass[j]),
+                     "passed": bool(actual_passed[j]), "brier_threshold": float(brier[j])}
+                 for j, p in enumerate(parties)}
+    return {
+        "name": forecast.name, "kind": forecast.kind, "information_set": forecast.information_set,
+        "note": forecast.note, "members": m,
+        "shares": per_option,
+        "crps_mean": float(crps.mean()), "abs_error_mean": float(np.abs(median - actual).mean()),
+        "energy_score": energy,
+        "coverage": {f"{int(level * 100)}": float(np.mean([per_option[o][f"covered_{int(level * 100)}"]
+                                                           for o in options])) for level in INTERVALS},
+        "seats": per_party,
+        "actual_seats_hits": hits,
+        "p_actual_seats": float(hits / m),
+        "log_score_seats": float(np.log(p_actual)),
+        "seat_abs_error": float(np.abs(median_seats - actual_seats).sum()),
+        "brier_threshold_mean": float(brier.mean()),
+    }
+
+
+def _actual_passed(election: polls.Election) -> np.ndarray:
+    _, passed = seats_and_passes(election, election.result_shares().to_numpy()[None, :])
+    return passed[0]
+
+
+def scores_table(scores: list[dict]) -> pd.DataFrame:
+    """One row per forecast: the headline scores side by side (lower is better except coverage)."""
+    rows = []
+    for s in scores:
+        rows.append({"forecast": s["name"], "information set": s["information_set"] or "", "CRPS (pp)": s["crps_mean"],
+                     "abs error (pp)": s["abs_error_mean"], "energy (pp)": s["energy_score"],
+                     "log score seats": s["log_score_seats"], "P(actual seats)": s["p_actual_seats"],
+                     "seat error": s["seat_abs_error"], "Brier threshold": s["brier_threshold_mean"],
+                     "coverage 90%": s["coverage"]["90"]})
+    return pd.DataFrame(rows).set_index("forecast")

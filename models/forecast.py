@@ -1,0 +1,141 @@
+"""The forecast pipeline as plain functions: fit -> simulate -> summarise -> score.
+
+A notebook and the command line call the same functions:
+
+>>> election = polls.load("kz-2021-mazhilis")
+>>> result = forecast(election, "polls+exit", n=100_000, seed=0)
+>>> result.share_table, result.seat_table, result.score    # pandas objects and a dict
+
+`run(election, information_sets)` does it for every information set of an election night, with
+the baselines scored the same way; `models.report` writes what it returns.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+import xarray as xr
+
+import polls
+from models.evaluate import INTERVALS, baseline_forecasts, model_forecast, score
+from models.fit import Fit, FusionModel, require_passing
+from models.infosets import InformationSet, election_night, parse_information_set
+from models.outcomes import most_likely_outcomes, outcome_probability, seat_summary
+from models.simulate import simulate
+
+__all__ = ["ForecastResult", "Run", "forecast", "run", "share_summary"]
+
+
+def share_summary(shares: xr.DataArray | np.ndarray, options: Sequence[str] | None = None) -> pd.DataFrame:
+    """Per option, in percent: mean, median and the central 50/80/90/95% intervals."""
+    if isinstance(shares, xr.DataArray):
+        options = list(shares.coords["option"].values)
+        shares = shares.transpose(..., "option").values.reshape(-1, len(options))
+    values = np.asarray(shares) * 100
+    table = pd.DataFrame(index=pd.Index(list(options), name="option"))
+    table["mean"] = values.mean(axis=0)
+    table["median"] = np.median(values, axis=0)
+    for level in INTERVALS:
+        low, high = np.quantile(values, [(1 - level) / 2, (1 + level) / 2], axis=0)
+        table[f"low_{int(level * 100)}"] = low
+        table[f"high_{int(level * 100)}"] = high
+    return table
+
+
+@dataclass
+class ForecastResult:
+    """One information set: the fit, the simulated elections, their summaries and scores."""
+
+    election: polls.Election
+    information_set: InformationSet
+    fit: Fit
+    simulation: xr.Dataset | None = None
+    share_table: pd.DataFrame | None = None
+    seat_table: pd.DataFrame | None = None
+    outcomes: pd.DataFrame | None = None
+    p_actual_seats: float | None = None
+    score: dict | None = None
+    refused: list[str] = field(default_factory=list)
+
+    @property
+    def presented(self) -> bool:
+        return not self.refused
+
+
+def _house_seats(election: polls.Election) -> int | None:
+    return election.total_seats if election.other_seats_kind == "appointed" else None
+
+
+def forecast(election: polls.Election, information_set: str | InformationSet = "polls", *, n: int = 100_000,
+             seed: int = 0, model: FusionModel | None = None, keep_simulation: bool = True,
+             **fit_options) -> ForecastResult:
+    """Fit one information set, check diagnostics, simulate `n` elections, summarise and score.
+
+    A fit whose diagnostics fail is not simulated: the result carries `refused` (the failing
+    figures) and no forecast.
+    """
+    info = parse_information_set(information_set, election)
+    model = model or FusionModel.for_election(election)
+    fit = model.fit(info, seed=seed, **fit_options)
+    result = ForecastResult(election, info, fit)
+    try:
+        require_passing(fit)
+    except Exception:  # DiagnosticsError: keep the figures, present nothing
+        result.refused = fit.diagnostics.failures
+        return result
+    sim = simulate(fit, n, seed=seed)
+    result.share_table = share_summary(sim["shares"])
+    result.seat_table = seat_summary(sim["seats"], list_seats=election.list_seats,
+                                     house_seats=_house_seats(election), passed=sim["passed"].values)
+    result.outcomes = most_likely_outcomes(sim["seats"], top=10)
+    if election.has_results:
+        count, total = outcome_probability(sim["seats"], election.result_seats().to_numpy())
+        result.p_actual_seats = count / total
+        result.score = score(model_forecast(sim), election, seed=seed)
+    if keep_simulation:
+        result.simulation = sim
+    return result
+
+
+@dataclass
+class Run:
+    """Every information set of one election, with the baselines: what a report presents."""
+
+    election: polls.Election
+    results: list[ForecastResult]
+    baselines: list[dict]
+    settings: dict
+    notes: list[str]
+    compile_seconds: float | None
+    model: FusionModel
+
+
+def run(election: polls.Election, information_sets: Sequence[str | InformationSet] | None = None, *,
+        n: int = 100_000, seed: int = 0, progress: Callable[[str], None] | None = None,
+        model: FusionModel | None = None, **fit_options) -> Run:
+    """Forecast every information set (default: the whole election night) and score the baselines."""
+    say = progress or (lambda message: None)
+    sets = [parse_information_set(s, election) for s in (information_sets or election_night(election))]
+    if model is None:
+        say(f"{election.id}: building the model")
+        model = FusionModel.for_election(election)
+    results = []
+    for i, info in enumerate(sets, start=1):
+        start = time.perf_counter()
+        say(f"[{i}/{len(sets)}] {info}: sampling" + (" (compiling first)" if model.compile_seconds is None else ""))
+        result = forecast(election, info, n=n, seed=seed, model=model, keep_simulation=False, **fit_options)
+        state = "refused: " + "; ".join(result.refused) if result.refused else "ok"
+        say(f"[{i}/{len(sets)}] {info}: simulated {n:,} elections and scored in {time.perf_counter() - start:.0f} s ({state})")
+        results.append(result)
+    baselines = [score(b, election, seed=seed) for b in baseline_forecasts(election)] if election.has_results else []
+    settings = {"simulations": n, "seed": seed, **{k: v for k, v in fit_options.items()}}
+    return Run(election, results, baselines, settings, list(model.inputs.notes), model.compile_seconds, model)
+
+
+def stderr_progress(message: str) -> None:
+    print(f"pollmc: {message}", file=sys.stderr, flush=True)

@@ -1,0 +1,187 @@
+"""Figures of forecasts and their accuracy: each function returns a matplotlib Figure.
+
+Used by the report and by the notebooks. Shares are in percent, seats in seats; every figure
+has a title and labelled axes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+
+import polls
+
+__all__ = ["plot_calibration", "plot_house_effects", "plot_poll_errors", "plot_scores", "plot_seat_distributions",
+           "plot_share_forecasts", "plot_sharpening", "poll_errors"]
+
+COLORS = plt.rcParams["axes.prop_cycle"].by_key()["color"]
+
+
+def plot_share_forecasts(tables: dict[str, pd.DataFrame], actual: pd.Series | None = None,
+                         title: str = "Vote share forecasts") -> plt.Figure:
+    """Median, 50% and 90% intervals per option for each forecast; the actual result as a cross."""
+    names = list(tables)
+    options = list(next(iter(tables.values())).index)
+    fig, ax = plt.subplots(figsize=(8, 0.6 + 0.45 * len(options) * max(len(names), 1)))
+    height = 0.8 / max(len(names), 1)
+    for j, name in enumerate(names):
+        table = tables[name]
+        y = np.arange(len(options)) + j * height
+        ax.hlines(y, table["low_90"], table["high_90"], color=COLORS[j % 10], lw=1.5)
+        ax.hlines(y, table["low_50"], table["high_50"], color=COLORS[j % 10], lw=5, label=name)
+        ax.plot(table["median"], y, "|", color="black", ms=10)
+    if actual is not None:
+        values = actual.loc[options].to_numpy() * 100
+        for k, value in enumerate(values):
+            ax.vlines(value, k - 0.1, k + 0.8, color="red", lw=2, label="actual result" if k == 0 else None)
+    ax.set_yticks(np.arange(len(options)) + 0.4 - height / 2, options)
+    ax.invert_yaxis()
+    ax.set_xlabel("vote share (%)")
+    ax.set_xscale("log")
+    ticks = [1, 2, 5, 10, 20, 50, 80]
+    ax.set_xticks(ticks, [str(t) for t in ticks])
+    ax.set_title(title + "\nbars: 50% and 90% intervals; black ticks: medians", fontsize=10)
+    ax.legend(fontsize=8, loc="lower right")
+    fig.tight_layout()
+    return fig
+
+
+def plot_seat_distributions(seats: np.ndarray, parties: Sequence[str], actual: Sequence[int] | None = None,
+                            title: str = "Seat distributions") -> plt.Figure:
+    """A histogram of simulated seats per party, the actual seats as a red line."""
+    seats = np.asarray(seats)
+    n = len(parties)
+    cols = min(n, 4)
+    rows = -(-n // cols)
+    fig, axes = plt.subplots(rows, cols, figsize=(3.2 * cols, 2.6 * rows), squeeze=False)
+    for j, party in enumerate(parties):
+        ax = axes.flat[j]
+        values, counts = np.unique(seats[:, j], return_counts=True)
+        ax.bar(values, counts / len(seats), width=0.9, color=COLORS[0])
+        if actual is not None:
+            ax.axvline(actual[j], color="red", lw=2, label=f"actual {actual[j]}")
+            ax.legend(fontsize=7)
+        ax.set_title(party, fontsize=9)
+        low, high = values.min(), values.max()
+        ax.set_xlim(min(low, actual[j] if actual is not None else low) - 1.5,
+                    max(high, actual[j] if actual is not None else high) + 1.5)
+        ax.set_xlabel("seats")
+        ax.set_ylabel("probability")
+    for ax in list(axes.flat)[n:]:
+        ax.axis("off")
+    fig.suptitle(title)
+    fig.tight_layout()
+    return fig
+
+
+def plot_calibration(pits: Sequence[float], coverage: dict[str, float], title: str = "Calibration") -> plt.Figure:
+    """PIT histogram (flat if calibrated) and empirical against nominal interval coverage."""
+    fig, (left, right) = plt.subplots(1, 2, figsize=(9, 3.4))
+    left.hist(pits, bins=np.linspace(0, 1, 11), color=COLORS[0], edgecolor="white")
+    left.axhline(len(pits) / 10, color="grey", ls="--", label="calibrated")
+    left.set_xlabel("PIT: forecast probability below the actual share")
+    left.set_ylabel("options x information sets")
+    left.set_title("PIT histogram")
+    left.legend(fontsize=8)
+    nominal = [int(k) for k in coverage]
+    right.plot(nominal, [100 * coverage[k] for k in coverage], "o-", label="model")
+    right.plot([40, 100], [40, 100], color="grey", ls="--", label="nominal")
+    right.set_xlabel("central interval (%)")
+    right.set_ylabel("actual values covered (%)")
+    right.set_title("Interval coverage")
+    right.set_ylim(0, 105)
+    right.legend(fontsize=8)
+    fig.suptitle(title)
+    fig.tight_layout()
+    return fig
+
+
+def plot_scores(model: pd.Series, baselines: pd.Series, metric: str = "CRPS (pp)",
+                title: str = "Score by information set") -> plt.Figure:
+    """The model's score per information set (a line) against each baseline (horizontal lines)."""
+    fig, ax = plt.subplots(figsize=(9, 3.8))
+    ax.plot(range(len(model)), model.to_numpy(), "o-", color="black", label="model")
+    for j, (name, value) in enumerate(baselines.items()):
+        ax.axhline(value, color=COLORS[(j + 1) % 10], ls="--", lw=1, label=name)
+    ax.set_xticks(range(len(model)), model.index, rotation=60, ha="right", fontsize=7)
+    ax.set_ylabel(metric + " (lower is better)")
+    ax.set_xlabel("information set")
+    ax.set_title(title)
+    ax.legend(fontsize=7, ncol=2)
+    fig.tight_layout()
+    return fig
+
+
+def plot_sharpening(widths: pd.DataFrame, errors: pd.DataFrame,
+                    title: str = "How the forecast sharpens on election night") -> plt.Figure:
+    """90% interval width and median error of each option's share, by information set."""
+    fig, (top, bottom) = plt.subplots(2, 1, figsize=(9, 6), sharex=True)
+    for j, option in enumerate(widths.columns):
+        top.plot(range(len(widths)), widths[option], "o-", ms=3, color=COLORS[j % 10], label=option)
+        bottom.plot(range(len(errors)), errors[option], "o-", ms=3, color=COLORS[j % 10], label=option)
+    top.set_ylabel("90% interval width (pp)")
+    bottom.set_ylabel("median - actual (pp)")
+    bottom.axhline(0, color="grey", lw=1)
+    bottom.set_xticks(range(len(widths)), widths.index, rotation=60, ha="right", fontsize=7)
+    bottom.set_xlabel("information set")
+    top.legend(fontsize=8, ncol=len(widths.columns))
+    top.set_title(title)
+    fig.tight_layout()
+    return fig
+
+
+def poll_errors(election: polls.Election, *, exit_polls: bool = False) -> pd.DataFrame:
+    """Each poll's error per option, in points: renormalised published share minus the result."""
+    table = election.exit_polls if exit_polls else election.polls
+    options = election.options
+    shares = table[options].div(table[options].sum(axis=1), axis=0) * 100
+    errors = shares - election.result_shares()[options] * 100
+    errors.insert(0, "date", table["date"].dt.date)
+    errors.insert(0, "firm", table["firm"])
+    return errors
+
+
+def plot_poll_errors(errors: pd.DataFrame, title: str = "Each poll's error against the result") -> plt.Figure:
+    """Poll error (renormalised share - actual, points) per option, one marker per poll."""
+    options = [c for c in errors.columns if c not in ("firm", "date")]
+    firms = list(dict.fromkeys(errors["firm"]))
+    fig, ax = plt.subplots(figsize=(9, 3.8))
+    for f, firm in enumerate(firms):
+        rows = errors[errors["firm"] == firm]
+        for _, row in rows.iterrows():
+            ax.plot(np.arange(len(options)) + 0.08 * (f - len(firms) / 2), row[options].to_numpy(float), "o",
+                    color=COLORS[f % 10], label=firm)
+    handles, labels = ax.get_legend_handles_labels()
+    unique = dict(zip(labels, handles))
+    ax.legend(unique.values(), unique.keys(), fontsize=8)
+    ax.axhline(0, color="grey", lw=1)
+    ax.set_xticks(range(len(options)), options)
+    ax.set_ylabel("poll - result (percentage points)")
+    ax.set_xlabel("option")
+    ax.set_title(title)
+    fig.tight_layout()
+    return fig
+
+
+def plot_house_effects(house: pd.DataFrame, low: pd.DataFrame, high: pd.DataFrame,
+                       title: str = "House effects (posterior median, 90% interval)") -> plt.Figure:
+    """House effects per firm and option, in percent of the option's share (log scale x 100)."""
+    firms, options = list(house.index), list(house.columns)
+    fig, ax = plt.subplots(figsize=(9, 3.8))
+    width = 0.8 / len(firms)
+    for f, firm in enumerate(firms):
+        x = np.arange(len(options)) + f * width
+        ax.errorbar(x, house.loc[firm] * 100, yerr=[(house.loc[firm] - low.loc[firm]) * 100,
+                                                   (high.loc[firm] - house.loc[firm]) * 100],
+                    fmt="o", color=COLORS[f % 10], label=firm, capsize=2)
+    ax.axhline(0, color="grey", lw=1)
+    ax.set_xticks(np.arange(len(options)) + 0.4 - width / 2, options)
+    ax.set_ylabel("effect on the option's share (%, relative)")
+    ax.set_xlabel("option")
+    ax.set_title(title)
+    ax.legend(fontsize=8)
+    fig.tight_layout()
+    return fig

@@ -1,0 +1,329 @@
+"""The forecast-accuracy report: one JSON file of every figure, a Markdown summary and a
+self-contained HTML page with embedded plots.
+
+`report_data(run)` turns a `models.forecast.Run` into the JSON document (its fields are
+documented in the README); `write_report(run, folder, force=...)` writes the three files
+atomically (each to a temporary name, then renamed), refuses to overwrite without `force`, and
+escapes every text that comes from data files. Information sets whose sampler diagnostics
+failed are listed as refused, with the failing figures, and no forecast of theirs is shown.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import io
+import json
+import math
+import os
+import tempfile
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+
+import polls  # noqa: E402
+from models import plots  # noqa: E402
+from models.forecast import Run  # noqa: E402
+from models.priors import poll_error_evidence  # noqa: E402
+
+__all__ = ["REPORT_FILES", "ReportExistsError", "report_data", "write_report"]
+
+REPORT_FILES = ("report.json", "report.md", "report.html")
+
+
+class ReportExistsError(FileExistsError):
+    """Report files already exist and `force` was not given."""
+
+
+def _clean(value):
+    """JSON-ready: numpy scalars to Python, NaN to None (should not occur; checked by tests)."""
+    if isinstance(value, dict):
+        return {str(k): _clean(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_clean(v) for v in value]
+    if isinstance(value, (np.integer,)):
+        return int(value)
+    if isinstance(value, (np.floating, float)):
+        value = float(value)
+        return value if math.isfinite(value) else None
+    if isinstance(value, np.bool_):
+        return bool(value)
+    if isinstance(value, (pd.Timestamp,)):
+        return value.date().isoformat()
+    return value
+
+
+def _posterior_table(idata, name: str, dims: tuple[str, str]) -> dict:
+    post = idata.posterior[name]
+    median = post.median(("chain", "draw"))
+    low = post.quantile(0.05, ("chain", "draw"))
+    high = post.quantile(0.95, ("chain", "draw"))
+    rows, cols = (list(post.coords[d].values) for d in dims)
+    return {str(r): {str(c): {"median": float(median.sel({dims[0]: r, dims[1]: c})),
+                             "low_90": float(low.sel({dims[0]: r, dims[1]: c})),
+                             "high_90": float(high.sel({dims[0]: r, dims[1]: c}))} for c in cols} for r in rows}
+
+
+def report_data(run: Run) -> dict:
+    """The JSON document of a run: every figure the report shows."""
+    election = run.election
+    model = run.model
+    sets = []
+    for result in run.results:
+        fit = result.fit
+        entry = {
+            "name": result.information_set.name,
+            "exit_polls": result.information_set.exit_polls,
+            "counted_regions": list(result.information_set.counted_regions),
+            "diagnostics": fit.diagnostics.to_dict(),
+            "sampler": fit.sampler,
+            "presented": result.presented,
+        }
+        if result.presented:
+            entry["forecast"] = {
+                "shares": result.share_table.to_dict(orient="index"),
+                "seats": result.seat_table.to_dict(orient="index"),
+                "most_likely_seats": result.outcomes.to_dict(orient="records"),
+                "p_actual_seats": result.p_actual_seats,
+            }
+            if result.score is not None:
+                entry["scores"] = result.score
+            if "undecided_even" in fit.idata.posterior:
+                entry["undecided_even"] = float(fit.idata.posterior["undecided_even"].median())
+        sets.append(entry)
+    extras = {}
+    informed = _most_informed_fit(run)
+    if informed is not None and "house" in informed.idata.posterior:
+        extras["house_effects"] = {"information_set": informed.information_set.name, "unit": "log share",
+                                   "firms": _posterior_table(informed.idata, "house", ("firm", "option"))}
+    if election.has_results:
+        extras["poll_errors_pp"] = plots.poll_errors(election).assign(date=lambda t: t["date"].astype(str)).to_dict(orient="records")
+        if len(election.exit_polls):
+            extras["exit_poll_errors_pp"] = plots.poll_errors(election, exit_polls=True).assign(
+                date=lambda t: t["date"].astype(str)).to_dict(orient="records")
+    data = {
+        "format": "pollmc-report-1",
+        "election": {
+            "id": election.id, "name": election.name, "date": election.date.isoformat(),
+            "list_seats": election.list_seats, "total_seats": election.total_seats,
+            "other_seats": election.other_seats, "other_seats_kind": election.other_seats_kind,
+            "rule": election.rule.describe(), "options": election.options, "parties": election.party_codes,
+            "party_names": election.parties["name"].to_dict(),
+            "regions": election.region_codes,
+            "actual_shares_pct": (election.result_shares() * 100).to_dict() if election.has_results else None,
+            "actual_seats": election.result_seats().to_dict() if election.has_results else None,
+        },
+        "settings": {**run.settings, "undecided": model.undecided},
+        "priors": model.priors.to_dict(),
+        "prior_evidence": poll_error_evidence().to_dict(),
+        "notes": run.notes,
+        "information_sets": sets,
+        "refused": [{"name": s["name"], "failures": s["diagnostics"]["failures"]} for s in sets if not s["presented"]],
+        "baselines": run.baselines,
+        **extras,
+    }
+    return _clean(data)
+
+
+def _most_informed_fit(run: Run):
+    """The fit of the last presented information set (the most information: house effects are
+    measured against the result there)."""
+    shown = [r for r in run.results if r.presented]
+    return shown[-1].fit if shown else None
+
+
+# -- figures ---------------------------------------------------------------------------
+def _png(fig: plt.Figure) -> str:
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=90)
+    plt.close(fig)
+    return base64.b64encode(buffer.getvalue()).decode("ascii")
+
+
+def _figures(run: Run, data: dict) -> list[tuple[str, str]]:
+    election = run.election
+    shown = [r for r in run.results if r.presented]
+    figures = []
+    actual = election.result_shares() if election.has_results else None
+    if shown:
+        picks = [shown[0]] + ([shown[1]] if len(shown) > 1 else []) + ([shown[-1]] if len(shown) > 2 else [])
+        tables = {r.information_set.name: r.share_table for r in picks}
+        figures.append(("Vote share forecasts with the actual result",
+                        _png(plots.plot_share_forecasts(tables, actual, f"{election.name}: vote shares"))))
+        for r in picks[:2]:
+            sim_seats = _seat_draws(r)
+            figures.append((f"Seat distributions [{r.information_set.name}]", _png(plots.plot_seat_distributions(
+                sim_seats, election.party_codes,
+                election.result_seats().tolist() if election.has_results else None,
+                f"Seats [{r.information_set.name}]"))))
+    scored = [s for s in data["information_sets"] if s.get("scores")]
+    if scored:
+        pits = [v["pit"] for s in scored for v in s["scores"]["shares"].values()]
+        coverage = {k: float(np.mean([s["scores"]["coverage"][k] for s in scored])) for k in scored[0]["scores"]["coverage"]}
+        figures.append(("PIT and interval coverage (all information sets and options)",
+                        _png(plots.plot_calibration(pits, coverage))))
+        model_crps = pd.Series({s["name"]: s["scores"]["crps_mean"] for s in scored})
+        base = pd.Series({b["name"]: b["crps_mean"] for b in data["baselines"]})
+        figures.append(("CRPS of the model and of each baseline",
+                        _png(plots.plot_scores(model_crps, base))))
+        widths = pd.DataFrame({s["name"]: {o: v["interval_90"][1] - v["interval_90"][0]
+                                           for o, v in s["scores"]["shares"].items()} for s in scored}).T
+        errors = pd.DataFrame({s["name"]: {o: v["median"] - v["actual"] for o, v in s["scores"]["shares"].items()}
+                               for s in scored}).T
+        figures.append(("Sharpening over election night", _png(plots.plot_sharpening(widths, errors))))
+    informed = _most_informed_fit(run)
+    if informed is not None and "house" in informed.idata.posterior:
+        post = informed.idata.posterior["house"]
+        frame = lambda q: post.quantile(q, ("chain", "draw")).to_pandas()  # noqa: E731
+        figures.append((f"House effects of the pre-election polls [{informed.information_set.name}]",
+                        _png(plots.plot_house_effects(post.median(("chain", "draw")).to_pandas(), frame(0.05), frame(0.95)))))
+    if election.has_results and len(election.polls):
+        figures.append(("Each poll's error", _png(plots.plot_poll_errors(plots.poll_errors(election)))))
+    return figures
+
+
+def _seat_draws(result) -> np.ndarray:
+    from models.simulate import simulate
+
+    return simulate(result.fit, 20_000, seed=0)["seats"].values
+
+
+# -- Markdown and HTML ---------------------------------------------------------------------
+def _summary_rows(data: dict) -> list[dict]:
+    rows = []
+    for s in data["information_sets"]:
+        row = {"information set": s["name"], "diagnostics": "passed" if s["diagnostics"]["passed"] else "FAILED"}
+        if s.get("scores"):
+            sc = s["scores"]
+            row.update({"CRPS (pp)": sc["crps_mean"], "energy (pp)": sc["energy_score"],
+                        "P(actual seats)": sc["p_actual_seats"], "log score seats": sc["log_score_seats"],
+                        "seat error": sc["seat_abs_error"], "coverage 90%": sc["coverage"]["90"]})
+        rows.append(row)
+    for b in data["baselines"]:
+        rows.append({"information set": f"baseline: {b['name']}", "diagnostics": "",
+                     "CRPS (pp)": b["crps_mean"], "energy (pp)": b["energy_score"],
+                     "P(actual seats)": b["p_actual_seats"], "log score seats": b["log_score_seats"],
+                     "seat error": b["seat_abs_error"], "coverage 90%": b["coverage"]["90"]})
+    return rows
+
+
+def _markdown(data: dict) -> str:
+    e = data["election"]
+    lines = [f"# Forecast accuracy: {e['name']}", "", f"Rule: {e['rule']}.", ""]
+    if e["actual_shares_pct"]:
+        lines.append("Actual result: " + ", ".join(f"{o} {v:.2f}%" for o, v in e["actual_shares_pct"].items())
+                     + "; seats " + ", ".join(f"{p} {v}" for p, v in e["actual_seats"].items()) + ".")
+        lines.append("")
+    if data["refused"]:
+        lines.append("## Refused (sampler diagnostics failed)")
+        for r in data["refused"]:
+            lines.append(f"- {r['name']}: {'; '.join(r['failures'])}")
+        lines.append("")
+    lines += ["## Scores by information set and baseline", "",
+              _markdown_table(pd.DataFrame(_summary_rows(data)).set_index("information set").astype(object)
+                              .where(lambda t: t.notna(), "")), ""]
+    for s in data["information_sets"]:
+        if not s["presented"]:
+            continue
+        lines += [f"## Forecast [{s['name']}]", "",
+                  f"Diagnostics: max R-hat {s['diagnostics']['max_rhat']:.3f}, min bulk ESS "
+                  f"{s['diagnostics']['min_ess_bulk']:.0f}, min tail ESS {s['diagnostics']['min_ess_tail']:.0f}, "
+                  f"{s['diagnostics']['divergences']} divergences.", ""]
+        shares = pd.DataFrame(s["forecast"]["shares"]).T[["median", "low_90", "high_90"]]
+        seats = pd.DataFrame(s["forecast"]["seats"]).T
+        cols = [c for c in ("q50", "q5", "q95", "p_pass_threshold", "p_majority_list", "p_majority_house") if c in seats]
+        lines += ["Shares (%):", "", _markdown_table(shares, 2), "", "Seats:", "", _markdown_table(seats[cols]), ""]
+        break  # the first presented set in full; the JSON holds every set
+    lines += ["## Notes", ""] + [f"- {n}" for n in data["notes"]]
+    return "\n".join(lines) + "\n"
+
+
+def _markdown_table(frame: pd.DataFrame, digits: int = 3) -> str:
+    """A GitHub-flavoured Markdown table (index as the first column)."""
+    def cell(value) -> str:
+        if isinstance(value, float):
+            return f"{value:.{digits}f}"
+        return str(value).replace("|", "\\|")
+
+    header = [frame.index.name or ""] + [str(c) for c in frame.columns]
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    for index, row in frame.iterrows():
+        lines.append("| " + " | ".join([cell(index)] + [cell(v) for v in row]) + " |")
+    return "\n".join(lines)
+
+
+def _table_html(frame: pd.DataFrame) -> str:
+    return frame.to_html(float_format=lambda v: f"{v:.3f}", escape=True, border=0, classes="t")
+
+
+def _html(data: dict, figures: list[tuple[str, str]]) -> str:
+    e = data["election"]
+    esc = html.escape
+    parts = [
+        "<!DOCTYPE html><html><head><meta charset='utf-8'>",
+        f"<title>{esc('pollmc report: ' + e['name'])}</title>",
+        "<style>body{font-family:sans-serif;max-width:1000px;margin:auto;padding:1em}"
+        "table.t{border-collapse:collapse;font-size:12px}table.t td,table.t th{border:1px solid #ccc;padding:2px 6px}"
+        ".refused{background:#fee;border:1px solid #c00;padding:.5em}img{max-width:100%}</style></head><body>",
+        f"<h1>Forecast accuracy: {esc(e['name'])}</h1>",
+        f"<p>Rule: {esc(e['rule'])}.</p>",
+        "<p>Lists: " + ", ".join(f"{esc(c)} ({esc(n)})" for c, n in e["party_names"].items()) + ".</p>",
+    ]
+    if data["refused"]:
+        parts.append("<div class='refused'><b>Not presented as forecasts (sampler diagnostics failed):</b><ul>")
+        parts += [f"<li>{esc(r['name'])}: {esc('; '.join(r['failures']))}</li>" for r in data["refused"]]
+        parts.append("</ul></div>")
+    parts += ["<h2>Scores</h2>", _table_html(pd.DataFrame(_summary_rows(data)).set_index("information set"))]
+    for title, png in figures:
+        parts += [f"<h2>{esc(title)}</h2>", f"<img alt='{esc(title)}' src='data:image/png;base64,{png}'>"]
+    for s in data["information_sets"]:
+        if not s["presented"]:
+            continue
+        d = s["diagnostics"]
+        parts += [f"<h3>Forecast [{esc(s['name'])}]</h3>",
+                  f"<p>Diagnostics: max R-hat {d['max_rhat']:.3f}, min bulk ESS {d['min_ess_bulk']:.0f}, "
+                  f"min tail ESS {d['min_ess_tail']:.0f}, {d['divergences']} divergences "
+                  f"({d['chains']} chains x {d['draws']} draws, {esc(s['sampler'])}).</p>",
+                  _table_html(pd.DataFrame(s["forecast"]["shares"]).T),
+                  _table_html(pd.DataFrame(s["forecast"]["seats"]).T)]
+    parts += ["<h2>Notes</h2><ul>"] + [f"<li>{esc(n)}</li>" for n in data["notes"]] + ["</ul>"]
+    parts.append("<p>Generated by pollmc. Poll-error priors from FiveThirtyEight pollster ratings data (CC BY 4.0).</p>")
+    parts.append("</body></html>")
+    return "\n".join(parts)
+
+
+def _write_atomic(path: Path, text: str) -> None:
+    fd, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(temporary, 0o666 & ~umask)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def write_report(run: Run, folder: str | Path, *, force: bool = False) -> dict[str, Path]:
+    """Write report.json, report.md and report.html into `folder`; returns their paths."""
+    folder = Path(folder)
+    existing = [name for name in REPORT_FILES if (folder / name).exists()]
+    if existing and not force:
+        raise ReportExistsError(f"{folder}: {', '.join(existing)} already exist(s); use --force to overwrite")
+    folder.mkdir(parents=True, exist_ok=True)
+    data = report_data(run)
+    figures = _figures(run, data)
+    texts = {"report.json": json.dumps(data, indent=1, allow_nan=False),
+             "report.md": _markdown(data), "report.html": _html(data, figures)}
+    paths = {}
+    for name, text in texts.items():
+        _write_atomic(folder / name, text)
+        paths[name] = folder / name
+    return paths

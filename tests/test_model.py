@@ -1,0 +1,123 @@
+"""The fusion model: inputs, information sets, sampling, diagnostics gate, recovery."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import polls
+from conftest import QUICK
+from models.fit import DiagnosticsError, check_diagnostics, require_passing
+from models.fusion import model_inputs, previous_prior
+from models.infosets import InformationSet, election_night, parse_information_set
+from models.priors import default_priors, poll_error_evidence
+from models.recovery import interval_coverage, synthetic_data
+
+
+def test_priors_come_from_the_bundled_us_polls():
+    evidence = poll_error_evidence()
+    assert evidence["polls_all"] == 9008
+    assert evidence["rms_margin_error_over_sampling_error"] == pytest.approx(2.22, abs=0.01)
+    # total error is well beyond sampling error; the shared part is the largest component
+    assert evidence["sd_total"] > 1.5 * evidence["sd_sampling"]
+    assert evidence["sd_race_shared"] > evidence["sd_poll_beyond_sampling"] > evidence["sd_house"] > 0
+    priors = default_priors()
+    assert priors.bias_sd == pytest.approx(evidence["sd_race_shared"] / np.sqrt(2), abs=1e-4)
+
+
+def test_previous_election_prior_maps_predecessors():
+    election = polls.load("kz-2021-mazhilis")
+    mean, sd, notes = previous_prior(election, default_priors())
+    shares_2016 = polls.load("kz-2016-mazhilis").result_shares()
+    expected = {"QHP": "QKHP", "NO": "NO", "AUYL": "AUYL", "AJ": "AJ", "ADAL": "BIRLIK"}
+    for k, option in enumerate(election.options):
+        assert mean[k] == pytest.approx(np.log(shares_2016[expected[option]]))
+    assert (sd == default_priors().previous_sd).all() and not notes
+
+
+def test_new_parties_get_the_wide_prior():
+    election = polls.load("kz-2023-mazhilis")
+    mean, sd, notes = previous_prior(election, default_priors())
+    wide = {o for o, s in zip(election.options, sd) if s == default_priors().new_party_sd}
+    assert wide == {"RESPUBLICA", "OSDP", "BAYTAQ", "against_all"}
+    assert len(notes) == 4
+
+
+def test_model_inputs_keep_polls_as_published():
+    inputs = model_inputs(polls.load("kz-2021-mazhilis"))
+    assert inputs.n_polls == 7 and inputs.firms == ["PORI", "IEI", "Astana Zertteu", "Nur.kz"]
+    # remainder = what the poll does not attribute to a ballot option (undecided, other, refused)
+    assert inputs.poll_remainder[0] == pytest.approx(1 - 0.847)  # PORI: 84.7% for the five lists
+    assert np.allclose(inputs.poll_decided.sum(axis=1), 1)
+    assert inputs.poll_week.min() >= 1 and len(inputs.dates) == inputs.poll_week.max() + 1
+    assert inputs.region_weight.sum() == pytest.approx(1)
+
+
+def test_missing_option_in_a_poll_is_masked_not_zero():
+    inputs = model_inputs(polls.load("kz-2023-mazhilis"))
+    demoscope = 2
+    aj = inputs.options.index("AJ")
+    assert not inputs.poll_mask[demoscope, aj]
+    # the reported 61.2% undecided plus 'other' is the remainder; the unreported Ak Zhol share is not
+    assert inputs.poll_remainder[demoscope] == pytest.approx(0.612)
+
+
+def test_information_sets():
+    election = polls.load("kz-2021-mazhilis")
+    night = election_night(election)
+    assert [s.name for s in night[:3]] == ["polls", "polls+exit", "polls+exit+regions:1"]
+    assert len(night) == 2 + 17 and night[-1].counted_regions == election.count_order
+    assert parse_information_set("polls+exit+regions:AKM,ALA", election).counted_regions == ("AKM", "ALA")
+    assert parse_information_set("polls+exit+regions", election).counted_regions == election.count_order
+    for bad in ("exit", "polls+regions:99", "polls+exit+regions:XXX", "polls+votes"):
+        with pytest.raises(ValueError):
+            parse_information_set(bad, election)
+    assert len(election_night(polls.load("kz-2023-mazhilis"))) == 2
+
+
+@pytest.mark.slow
+def test_fit_is_labelled_and_counting_every_region_gives_the_result(model_2021):
+    fit = model_2021.fit("polls+exit+regions", seed=1, **QUICK)
+    post = fit.idata.posterior
+    assert set(post["shares"].dims) == {"chain", "draw", "option"}
+    assert set(post["region_shares"].dims) == {"chain", "draw", "region", "option"}
+    assert set(post["trend"].dims) == {"chain", "draw", "date", "option"}
+    assert set(post["house"].dims) == {"chain", "draw", "firm", "option"}
+    actual = model_2021.election.result_shares().to_numpy()
+    assert np.allclose(post["shares"].values, actual, atol=1e-12)
+    assert fit.sampler == "nutpie" and fit.idata.attrs["information_set"] == "polls+exit+regions:17"
+    assert fit.diagnostics.passed, fit.diagnostics
+
+
+@pytest.mark.slow
+def test_same_seed_same_posterior(model_2021):
+    a = model_2021.fit("polls", seed=4, **QUICK).idata.posterior["shares"].values
+    b = model_2021.fit("polls", seed=4, **QUICK).idata.posterior["shares"].values
+    assert np.array_equal(a, b)
+
+
+@pytest.mark.slow
+def test_the_gate_refuses_a_failing_fit_naming_the_figures(model_2021):
+    fit = model_2021.fit("polls", seed=2, draws=30, tune=30, chains=2)
+    assert not fit.diagnostics.passed
+    with pytest.raises(DiagnosticsError, match=r"ESS \d+ < 400"):
+        require_passing(fit)
+    strict = check_diagnostics(fit.idata, ["shares"], ess_min=10**6)
+    assert any("bulk ESS" in f for f in strict.failures)
+
+
+@pytest.mark.slow
+def test_recovery_of_known_bias_house_effects_and_shares(model_2021):
+    """Data generated from the model with known parameters: the 90% intervals cover them at
+    about the nominal rate (a small simulation-based check; benchmarks/recovery.py runs more)."""
+    covered = []
+    for replicate in range(3):
+        rng = np.random.default_rng(100 + replicate)
+        data, truth = synthetic_data(model_2021, rng)
+        counted = model_2021.fit("polls+exit+regions", seed=replicate, data=data, **QUICK)
+        before = model_2021.fit("polls+exit", seed=replicate, data=data, **QUICK)
+        hits = interval_coverage(counted, truth)
+        covered += [hits["bias"].ravel(), hits["house"].ravel(), hits["exit_bias"].ravel(),
+                    interval_coverage(before, truth)["shares"].ravel()]
+    rate = np.concatenate(covered).mean()
+    assert 0.75 <= rate <= 1.0, rate

@@ -1,0 +1,131 @@
+"""The forecast-accuracy report end to end on the 2021 data, with short chains."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import math
+
+import numpy as np
+import pytest
+
+import polls
+from conftest import QUICK
+from models.forecast import forecast, run
+from models.report import REPORT_FILES, ReportExistsError, report_data, write_report
+
+SETS = ["polls", "polls+exit", "polls+exit+regions:4", "polls+exit+regions"]
+N = 20_000
+
+
+@pytest.fixture(scope="module")
+def run_2021(model_2021):
+    return run(model_2021.election, SETS, n=N, seed=1, model=model_2021, **QUICK)
+
+
+def _numbers(value):
+    if isinstance(value, dict):
+        for v in value.values():
+            yield from _numbers(v)
+    elif isinstance(value, list):
+        for v in value:
+            yield from _numbers(v)
+    else:
+        yield value
+
+
+@pytest.mark.slow
+def test_report_files_exist_parse_and_every_figure_is_finite(run_2021, tmp_path):
+    paths = write_report(run_2021, tmp_path / "out")
+    assert sorted(p.name for p in paths.values()) == sorted(REPORT_FILES)
+    data = json.loads((tmp_path / "out" / "report.json").read_text())
+    numbers = [v for v in _numbers(data) if isinstance(v, (int, float)) and not isinstance(v, bool)]
+    assert numbers and all(math.isfinite(v) for v in numbers)
+    assert None not in list(_numbers(data["information_sets"]))
+    assert [s["name"] for s in data["information_sets"]] == ["polls", "polls+exit", "polls+exit+regions:4",
+                                                              "polls+exit+regions:17"]
+    assert all(s["presented"] for s in data["information_sets"])
+    scores = data["information_sets"][1]["scores"]
+    for option in data["election"]["options"]:
+        entry = scores["shares"][option]
+        assert {"median", "interval_50", "interval_80", "interval_90", "interval_95", "pit", "covered_90", "crps",
+                "abs_error"} <= set(entry)
+    assert {"energy_score", "log_score_seats", "p_actual_seats", "seat_abs_error", "brier_threshold_mean"} <= set(scores)
+    html = (tmp_path / "out" / "report.html").read_text()
+    assert html.count("data:image/png;base64,") >= 6
+    assert "Forecast accuracy" in (tmp_path / "out" / "report.md").read_text()
+
+
+@pytest.mark.slow
+def test_point_baselines_score_their_absolute_errors(run_2021):
+    actual = run_2021.election.result_shares() * 100
+    for baseline in run_2021.baselines:
+        for option, entry in baseline["shares"].items():
+            assert entry["crps"] == pytest.approx(abs(entry["median"] - actual[option]))
+            assert entry["crps"] == pytest.approx(entry["abs_error"])
+
+
+@pytest.mark.slow
+def test_counting_every_region_forecasts_the_result_exactly(run_2021):
+    last = run_2021.results[-1]
+    assert last.score["crps_mean"] == pytest.approx(0, abs=1e-9)
+    assert last.p_actual_seats == 1.0
+    assert last.score["coverage"]["90"] == 1.0
+
+
+@pytest.mark.slow
+def test_same_seed_same_json(model_2021, run_2021):
+    again = run(model_2021.election, SETS, n=N, seed=1, model=model_2021, **QUICK)
+    assert json.dumps(report_data(again)) == json.dumps(report_data(run_2021))
+
+
+@pytest.mark.slow
+def test_text_from_data_files_is_escaped(run_2021, tmp_path):
+    evil = "<script>alert(1)</script>"
+    election = run_2021.election
+    parties = election.parties.copy()
+    parties.loc["NO", "name"] = evil
+    hostile = dataclasses.replace(election, name=f"{evil} election", parties=parties)
+    write_report(dataclasses.replace(run_2021, election=hostile), tmp_path)
+    html = (tmp_path / "report.html").read_text()
+    assert "<script>" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+
+
+@pytest.mark.slow
+def test_existing_files_need_force_and_writes_are_atomic(run_2021, tmp_path, monkeypatch):
+    write_report(run_2021, tmp_path)
+    before = {name: (tmp_path / name).read_bytes() for name in REPORT_FILES}
+    with pytest.raises(ReportExistsError, match="--force"):
+        write_report(run_2021, tmp_path)
+
+    import models.report as report
+
+    def broken(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(report, "_html", broken)
+    with pytest.raises(KeyboardInterrupt):
+        write_report(run_2021, tmp_path, force=True)
+    assert {name: (tmp_path / name).read_bytes() for name in REPORT_FILES} == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(REPORT_FILES)  # no half-written leftovers
+
+
+@pytest.mark.slow
+def test_a_failing_fit_is_refused_not_presented(model_2021, tmp_path):
+    failing = run(model_2021.election, ["polls"], n=1000, seed=1, model=model_2021, draws=20, tune=20, chains=2)
+    assert not failing.results[0].presented and failing.results[0].score is None
+    write_report(failing, tmp_path)
+    data = json.loads((tmp_path / "report.json").read_text())
+    assert data["refused"][0]["name"] == "polls" and data["refused"][0]["failures"]
+    assert "forecast" not in data["information_sets"][0]
+    assert "Not presented as forecasts" in (tmp_path / "report.html").read_text()
+
+
+@pytest.mark.slow
+def test_forecast_function_for_notebooks(model_2021):
+    result = forecast(model_2021.election, "polls+exit", n=5000, seed=3, model=model_2021, **QUICK)
+    assert list(result.share_table.index) == model_2021.election.options
+    assert result.seat_table["mean"].sum() == pytest.approx(98)
+    assert result.simulation.sizes["draw"] == 5000
+    assert 0 <= result.p_actual_seats <= 1
