@@ -167,6 +167,43 @@ def _cmd_forecast(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_backtest(args: argparse.Namespace) -> int:
+    from models.backtest import backtest, summary_table
+    from models.forecast import stderr_progress
+    from models.report import REPORT_FILES, _clean, _markdown_table, _write_atomic
+
+    out = Path(args.out)
+    ids = args.elections or None
+    targets = [out / "backtest.json", out / "backtest.md"] + [
+        out / eid / name for eid in (ids or polls.available()) for name in REPORT_FILES]
+    existing = [str(p) for p in targets if p.exists()]
+    if existing and not args.force:
+        raise UsageError(f"{existing[0]} already exists; use --force to overwrite")
+    for eid in ids or []:
+        _election_arg(eid)
+    if args.workers is not None and args.workers < 0:
+        raise UsageError(f"--workers must be 0 or more, got {args.workers}")
+    sets = [s.strip() for s in args.information_sets.split(";")] if args.information_sets else None
+    summary, reports, skipped = backtest(ids, out=out, information_sets=sets, n=args.simulations, seed=args.seed,
+                                         force=args.force, scheduler=args.scheduler, workers=args.workers,
+                                         progress=stderr_progress, **_fit_options(args))
+    summary["skipped"] = skipped
+    out.mkdir(parents=True, exist_ok=True)
+    _write_atomic(out / "backtest.json", json.dumps(_clean(summary), indent=1, allow_nan=False))
+    table = summary_table(summary)
+    lines = ["# pollmc backtest", "", f"Elections: {', '.join(summary['elections'])}."]
+    lines += [f"Skipped: {eid} ({why})." for eid, why in skipped.items()]
+    lines += ["", _markdown_table(table.reset_index().set_index("election").astype(object)
+                                  .where(lambda t: t.notna(), "")), "",
+              f"Coverage pooled over parties, information sets and elections: "
+              + ", ".join(f"{k}%: {100 * v:.0f}%" for k, v in summary["coverage_pooled"].items()) + ".",
+              "", "PIT histogram (10 bins, pooled): " + " ".join(map(str, summary["pit_histogram"]["counts"])), ""]
+    _write_atomic(out / "backtest.md", "\n".join(lines))
+    print(out / "backtest.json")
+    print(out / "backtest.md")
+    return 0
+
+
 def _cmd_priors(args: argparse.Namespace) -> int:
     from models.priors import default_priors, poll_error_evidence
 
@@ -276,6 +313,20 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print JSON instead of tables")
     _add_fit_options(p)
     p.set_defaults(func=_cmd_forecast)
+
+    p = commands.add_parser(
+        "backtest", help="run the report for several elections and summarise calibration across them",
+        description="Run the whole pipeline for every bundled election (or those named) that has polls and a "
+        "result, write each report under --out/ID/, and a summary backtest.json and backtest.md. Local processes "
+        "by default; a Dask cluster with --scheduler.")
+    p.add_argument("elections", nargs="*", metavar="ELECTION", help="bundled ids or folders (default: all bundled)")
+    p.add_argument("--out", default="reports/backtest", metavar="DIR", help="output folder (default reports/backtest)")
+    p.add_argument("--force", action="store_true", help="overwrite existing files")
+    p.add_argument("--scheduler", metavar="ADDRESS", help="a dask.distributed scheduler, e.g. tcp://10.0.0.5:8786")
+    p.add_argument("--workers", type=int, help="local processes (default: up to 2; 0 runs in this process)")
+    p.add_argument("--information-sets", metavar="LIST", help="';'-separated information sets (default: all)")
+    _add_fit_options(p)
+    p.set_defaults(func=_cmd_backtest)
 
     p = commands.add_parser("priors", help="show the default priors and the US poll-error evidence behind them")
     p.set_defaults(func=_cmd_priors)

@@ -118,8 +118,12 @@ def _pit(draws: np.ndarray, actual: np.ndarray) -> np.ndarray:
     return ((draws < actual) & ~equal).mean(axis=0) + 0.5 * equal.mean(axis=0)
 
 
-def score(forecast: Forecast, election: polls.Election, *, seed: int = 0) -> dict:
-    """Every score of one forecast against the election's actual result (a JSON-ready dict)."""
+def score(forecast: Forecast, election: polls.Election, *, seed: int = 0, point_members: int = 100_000) -> dict:
+    """Every score of one forecast against the election's actual result (a JSON-ready dict).
+
+    A point forecast (one member) counts as `point_members` identical draws for the seat log
+    score, so that its smoothing matches a model simulated with that many elections.
+    """
     actual = election.result_shares().to_numpy() * 100
     actual_seats = election.result_seats().to_numpy()
     draws = forecast.shares * 100
@@ -143,6 +147,8 @@ def score(forecast: Forecast, election: polls.Election, *, seed: int = 0) -> dic
 
     hits = int((forecast.seats == actual_seats).all(axis=1).sum())
     m = forecast.members
+    if m == 1:
+        hits, m = hits * point_members, point_members
     p_actual = (hits + 0.5) / (m + 1)
     actual_passed = np.isin(np.arange(len(parties)), np.flatnonzero(_actual_passed(election)))
     p_pass = forecast.passed.mean(axis=0)
@@ -154,7 +160,7 @@ def score(forecast: Forecast, election: polls.Election, *, seed: int = 0) -> dic
                  for j, p in enumerate(parties)}
     return {
         "name": forecast.name, "kind": forecast.kind, "information_set": forecast.information_set,
-        "note": forecast.note, "members": m,
+        "note": forecast.note, "members": forecast.members,
         "shares": per_option,
         "crps_mean": float(crps.mean()), "abs_error_mean": float(np.abs(median - actual).mean()),
         "energy_score": energy,

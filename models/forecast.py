@@ -132,7 +132,8 @@ def run(election: polls.Election, information_sets: Sequence[str | InformationSe
         state = "refused: " + "; ".join(result.refused) if result.refused else "ok"
         say(f"[{i}/{len(sets)}] {info}: simulated {n:,} elections and scored in {time.perf_counter() - start:.0f} s ({state})")
         results.append(result)
-    baselines = [score(b, election, seed=seed) for b in baseline_forecasts(election)] if election.has_results else []
+    baselines = ([score(b, election, seed=seed, point_members=n) for b in baseline_forecasts(election)]
+                 if election.has_results else [])
     settings = {"simulations": n, "seed": seed, **{k: v for k, v in fit_options.items()}}
     return Run(election, results, baselines, settings, list(model.inputs.notes), model.compile_seconds, model)
 

@@ -19,12 +19,14 @@ Observations:
   options and shared by every poll; both and the poll-level errors use non-centred draws.
 - Exit polls observe the election-day shares the same way, with their own firm effects and
   bias at smaller default scales.
-- Regions: each region's log shares are the national latent plus a region effect (zero-sum,
-  partial pooling with a half-normal scale); the national share is the weighted mean of the
-  regional shares. A counted region's shares are known exactly: its effect is then determined
-  (observed log ratios minus the national latent) and enters through its prior density, so
-  counting a region needs no new parameters and no sharp likelihood. Uncounted regions are
-  predicted.
+- Regions: each region's log shares are a typical region's plus a region effect (zero-sum,
+  partial pooling with a half-t scale). A counted region's shares are known exactly: its effect
+  is then determined (observed log ratios minus the typical ones) and enters through its prior
+  density, so counting a region needs no new parameters and no sharp likelihood. The votes not
+  yet counted deviate from the typical region by the size-weighted mean of the uncounted
+  regions' effects (wide when few regions are left), and the national result is the counted
+  votes plus that remainder: the size-weighted combination of regional shares. Uncounted regions
+  are predicted around the remainder.
 
 Everything that changes between information sets (which exit polls and regions count) is a
 `pm.Data` container, so one compiled model serves every information set and election-night
@@ -236,11 +238,15 @@ def build_model(inputs: ModelInputs, priors: DefaultPriors | None = None, *,
     order = np.argsort([ref] + [k for k in range(K) if k != ref])  # reference first -> option order
 
     with pm.Model(coords=coords) as model:
-        # -- election day: the vote not yet counted, and the national result ---------------
-        # `open_raw` -> the shares of the votes not yet counted (all of them before the count),
-        # as log ratios to a reference option with the previous-election prior. The national
-        # result is the counted regions' votes plus that remainder: exactly the size-weighted
-        # combination of regional shares, whatever has been counted.
+        # -- election day: the vote not yet counted, regions, the national result ---------
+        # `open_raw` -> the log shares of the votes not yet counted (all of them before the
+        # count), as log ratios to a reference option, with the previous-election prior.
+        # Regions deviate from a typical region by zero-sum effects with a half-t scale. The
+        # uncounted votes are a size-weighted mean of uncounted regions, so they deviate from the
+        # typical region by the weighted mean of those regions' effects: sd region_sd * spread,
+        # spread = sqrt(sum w^2) / sum w over the uncounted regions (wide when few are left).
+        # The national result is the counted regions' votes plus the uncounted ones: exactly the
+        # size-weighted combination of regional shares, whatever has been counted.
         open_raw = pm.Normal("open_raw", 0.0, 1.0, shape=K - 1)
         log_open = pt.concatenate([pt.zeros(1), alr_mean + pt.dot(alr_chol, open_raw)])[order]
         open_shares = pt.special.softmax(log_open)
@@ -248,17 +254,18 @@ def build_model(inputs: ModelInputs, priors: DefaultPriors | None = None, *,
             counted = pm.Data("region_counted", np.zeros(R), dims="region")
             observed = pm.Data("region_observed", inputs.region_observed, dims=("region", "option"))
             weight = pm.Data("region_weight", inputs.region_weight, dims="region")
+            region_sd = pm.HalfStudentT("region_sd", nu=3, sigma=priors.region_sd)
             open_weight = weight * (1 - counted)
             open_total = pt.sum(open_weight)
-            day = pt.sum((weight * counted)[:, None] * observed, axis=0) + open_total * open_shares
-            # Regions differ from the uncounted remainder by zero-sum effects with a half-t scale.
-            # A counted region's effect is observed and informs the scale (and the remainder:
-            # uncounted regions are expected to resemble counted ones); uncounted regions get
-            # effects that cancel in their size-weighted mean.
-            region_sd = pm.HalfStudentT("region_sd", nu=3, sigma=priors.region_sd)
-            observed_effect = _centre(pt.log(observed)) - _centre(log_open)[None, :]
+            spread = pt.sqrt(pt.sum(open_weight**2)) / (open_total + 1e-12)
+            remainder_raw = _centre(pm.Normal("remainder_raw", 0.0, 1.0, dims="option"))
+            log_typical = log_open - region_sd * spread * remainder_raw
+            # counted regions: their effects are observed and inform the scale and the typical region
+            observed_effect = _centre(pt.log(observed)) - _centre(log_typical)[None, :]
             pm.Potential("counted_regions", pt.sum(counted * (
                 -0.5 * pt.sum(observed_effect**2, axis=1) / region_sd**2 - (K - 1) * pt.log(region_sd))))
+            day = pt.sum((weight * counted)[:, None] * observed, axis=0) + open_total * open_shares
+            # uncounted regions: effects that cancel in their size-weighted mean around the remainder
             region_raw = _centre(pm.Normal("region_raw", 0.0, 1.0, dims=("region", "option")))
             open_mean = pt.sum(open_weight[:, None] * region_raw, axis=0) / (open_total + 1e-12)
             predicted = pt.special.softmax(log_open[None, :] + region_sd * (region_raw - open_mean[None, :]), axis=-1)

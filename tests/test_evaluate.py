@@ -44,8 +44,8 @@ def test_point_forecast_scores_equal_its_errors():
         assert result["shares"][option]["abs_error"] == pytest.approx(errors[k])
         assert result["shares"][option]["pit"] in (0.0, 1.0)
     assert result["energy_score"] == pytest.approx(np.linalg.norm((guess - actual) * 100))
-    # seats 76/12/10 not hit by this guess: smoothed probability (0 + 1/2) / (1 + 1)
-    assert result["log_score_seats"] == pytest.approx(np.log(0.25))
+    # seats 76/12/10 not hit by this guess: a point forecast counts as 100,000 identical draws
+    assert result["log_score_seats"] == pytest.approx(np.log(0.5 / 100_001))
 
 
 def test_the_actual_result_as_a_forecast_is_perfect():
