@@ -31,17 +31,28 @@ from models.simulate import simulate
 __all__ = ["ForecastResult", "Run", "forecast", "run", "share_summary"]
 
 
-def share_summary(shares: xr.DataArray | np.ndarray, options: Sequence[str] | None = None) -> pd.DataFrame:
-    """Per option, in percent: mean, median and the central 50/80/90/95% intervals."""
+def share_summary(shares: xr.DataArray | np.ndarray, options: Sequence[str] | None = None,
+                  weights: np.ndarray | None = None) -> pd.DataFrame:
+    """Per option, in percent: mean, median and the central 50/80/90/95% intervals.
+
+    Quantiles are of the empirical distribution (inverted CDF), so counts of posterior draws
+    (`weights`) give exactly the figures of the elections they stand for.
+    """
     if isinstance(shares, xr.DataArray):
         options = list(shares.coords["option"].values)
         shares = shares.transpose(..., "option").values.reshape(-1, len(options))
     values = np.asarray(shares) * 100
+    w = np.ones(len(values)) if weights is None else np.asarray(weights, float)
+    w2 = np.repeat(w[:, None], values.shape[1], axis=1)
+
+    def quantile(q: float) -> np.ndarray:
+        return np.quantile(values, q, axis=0, method="inverted_cdf", weights=w2)
+
     table = pd.DataFrame(index=pd.Index(list(options), name="option"))
-    table["mean"] = values.mean(axis=0)
-    table["median"] = np.median(values, axis=0)
+    table["mean"] = np.average(values, axis=0, weights=w)
+    table["median"] = quantile(0.5)
     for level in INTERVALS:
-        low, high = np.quantile(values, [(1 - level) / 2, (1 + level) / 2], axis=0)
+        low, high = quantile((1 - level) / 2), quantile((1 + level) / 2)
         table[f"low_{int(level * 100)}"] = low
         table[f"high_{int(level * 100)}"] = high
     return table

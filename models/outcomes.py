@@ -52,28 +52,36 @@ def seat_summary(
     list_seats: int,
     house_seats: int | None = None,
     passed: ArrayLike | None = None,
+    weights: ArrayLike | None = None,
     quantiles: Sequence[float] = (0.025, 0.05, 0.1, 0.25, 0.5, 0.75, 0.9, 0.95, 0.975),
 ) -> pd.DataFrame:
     """Per-party seat distribution: mean, sd, quantiles and the probabilities a reader asks for.
 
     `passed` (draws, parties) marks which lists passed the threshold in each draw; with it the
     table gains `p_pass_threshold`. `house_seats` adds majorities of the whole house, for
-    houses whose other seats belong to no list.
+    houses whose other seats belong to no list. `weights` (draws,) counts how often each row
+    occurs (e.g. posterior draws and how many simulated elections picked them).
     """
     seats, parties = _as_array(seats, parties)
+    w = np.ones(len(seats)) if weights is None else np.asarray(weights, float)
+
+    def mean(values: np.ndarray) -> np.ndarray:
+        return np.average(values, axis=0, weights=w)
+
     table = pd.DataFrame(index=pd.Index(parties, name="party"))
-    table["mean"] = seats.mean(axis=0)
-    table["sd"] = seats.std(axis=0)
+    table["mean"] = mean(seats)
+    table["sd"] = np.sqrt(mean((seats - table["mean"].to_numpy()) ** 2))
     for q in quantiles:
-        table[f"q{100 * q:g}"] = np.quantile(seats, q, axis=0, method="inverted_cdf").astype(int)
-    table["p_any_seat"] = (seats > 0).mean(axis=0)
+        table[f"q{100 * q:g}"] = np.quantile(seats, q, axis=0, method="inverted_cdf",
+                                             weights=np.repeat(w[:, None], seats.shape[1], axis=1)).astype(int)
+    table["p_any_seat"] = mean(seats > 0)
     if passed is not None:
-        table["p_pass_threshold"] = np.asarray(passed).reshape(seats.shape).mean(axis=0)
-    table["p_majority_list"] = (seats >= majority_seats(list_seats)).mean(axis=0)
-    table["p_two_thirds_list"] = (seats >= two_thirds_seats(list_seats)).mean(axis=0)
+        table["p_pass_threshold"] = mean(np.asarray(passed).reshape(seats.shape))
+    table["p_majority_list"] = mean(seats >= majority_seats(list_seats))
+    table["p_two_thirds_list"] = mean(seats >= two_thirds_seats(list_seats))
     if house_seats is not None:
-        table["p_majority_house"] = (seats >= majority_seats(house_seats)).mean(axis=0)
-        table["p_two_thirds_house"] = (seats >= two_thirds_seats(house_seats)).mean(axis=0)
+        table["p_majority_house"] = mean(seats >= majority_seats(house_seats))
+        table["p_two_thirds_house"] = mean(seats >= two_thirds_seats(house_seats))
     return table
 
 
@@ -90,14 +98,14 @@ def _encode(seats: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 def most_likely_outcomes(seats: ArrayLike | xr.DataArray, parties: Sequence[str] | None = None,
-                         top: int = 10) -> pd.DataFrame:
+                         top: int = 10, weights: ArrayLike | None = None) -> pd.DataFrame:
     """The `top` most frequent exact seat vectors, with their probabilities (one row each)."""
     seats, parties = _as_array(seats, parties)
     unique, inverse = _encode(seats)
-    counts = np.bincount(inverse, minlength=len(unique))
+    counts = np.bincount(inverse, weights=weights, minlength=len(unique))
     order = np.argsort(-counts, kind="stable")[:top]
     table = pd.DataFrame(unique[order], columns=parties)
-    table["probability"] = counts[order] / len(seats)
+    table["probability"] = counts[order] / counts.sum()
     table.index = pd.RangeIndex(1, len(table) + 1, name="rank")
     return table
 

@@ -26,7 +26,7 @@ import polls
 from models.seats import allocate_rule, threshold_passed
 
 __all__ = ["BLOCK", "PosteriorDraws", "block_indices", "posterior_draws", "simulate", "simulate_counts",
-           "threshold_base"]
+           "summarise_counts", "threshold_base"]
 
 #: Draws per independently seeded block (a fixed size keeps results independent of chunking).
 BLOCK = 1 << 16
@@ -133,3 +133,21 @@ def simulate_counts(fit_or_draws, n: int, *, seed: int = 0, blocks_per_task: int
                              pure=False)
         counts = sum(client.gather(futures), np.zeros(draws.size, np.int64))
     return pd.Series(counts, name="elections", index=pd.RangeIndex(draws.size, name="posterior_draw"))
+
+
+def summarise_counts(draws: PosteriorDraws, counts: pd.Series) -> dict[str, pd.DataFrame]:
+    """Share and seat summaries of simulated elections from `simulate_counts`: the same figures
+    `simulate` gives for the same elections, computed once per posterior draw."""
+    from models.forecast import share_summary
+    from models.outcomes import most_likely_outcomes, seat_summary
+
+    election = draws.election
+    seats, passed = seats_and_passes(election, draws.shares)
+    weights = counts.to_numpy()
+    house = election.total_seats if election.other_seats_kind == "appointed" else None
+    return {
+        "shares": share_summary(draws.shares, election.options, weights=weights),
+        "seats": seat_summary(seats, election.party_codes, list_seats=election.list_seats, house_seats=house,
+                              passed=passed, weights=weights),
+        "outcomes": most_likely_outcomes(seats, election.party_codes, weights=weights),
+    }

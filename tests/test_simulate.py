@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 import pytest
 
 import polls
@@ -52,6 +53,22 @@ def test_counting_in_blocks_matches_the_in_memory_draws(draws_2021):
     assert counts.sum() == n
     assert (counts.to_numpy() == np.bincount(index, minlength=draws_2021.size)).all()
     assert (simulate_counts(draws_2021, n, seed=9, blocks_per_task=64).to_numpy() == counts.to_numpy()).all()
+
+
+def test_summaries_from_counts_equal_the_in_memory_ones(draws_2021):
+    from models.outcomes import most_likely_outcomes, seat_summary
+    from models.simulate import summarise_counts
+
+    n = BLOCK + 5000
+    sim = simulate(draws_2021, n, seed=4)
+    from_counts = summarise_counts(draws_2021, simulate_counts(draws_2021, n, seed=4))
+    in_memory = {
+        "shares": share_summary(sim["shares"]),
+        "seats": seat_summary(sim["seats"], list_seats=98, house_seats=107, passed=sim["passed"].values),
+        "outcomes": most_likely_outcomes(sim["seats"]),
+    }
+    for key in in_memory:
+        pd.testing.assert_frame_equal(from_counts[key], in_memory[key], check_exact=False, rtol=1e-9)
 
 
 def test_share_summary_intervals_are_nested(draws_2021):
