@@ -37,10 +37,10 @@ def child(sampler: str, sets: list[str], seed: int) -> None:
         if sampler == "nutpie-jax":
             import nutpie
 
-            if model._nutpie is None:
-                model._nutpie = nutpie.compile_pymc_model(model.model, freeze_model=False, backend="jax",
-                                                          gradient_backend="jax")
-                model.compile_seconds = time.perf_counter() - t0
+            if model._compiled.nutpie is None:
+                model._compiled.nutpie = nutpie.compile_pymc_model(model.model, freeze_model=False, backend="jax",
+                                                                   gradient_backend="jax")
+                model._compiled.seconds = time.perf_counter() - t0
             fit = model.fit(info, seed=seed, sampler="nutpie")
             compile_s = model.compile_seconds if i == 0 else 0.0
             sample_s = fit.seconds["sample"]

@@ -22,11 +22,12 @@ from models.recovery import interval_coverage, synthetic_data
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--replicates", type=int, default=20)
+    parser.add_argument("--house-sd", type=float, help="true house-effect scale (default: the prior's)")
     args = parser.parse_args()
     model = FusionModel(polls.load("kz-2021-mazhilis"))
     hits = {level: {} for level in (0.5, 0.9)}
     for r in range(args.replicates):
-        data, truth = synthetic_data(model, np.random.default_rng(1000 + r))
+        data, truth = synthetic_data(model, np.random.default_rng(1000 + r), house_sd=args.house_sd)
         counted = model.fit("polls+exit+regions", seed=r, data=data)
         before = model.fit("polls+exit", seed=r, data=data)
         for level in hits:

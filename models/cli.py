@@ -6,6 +6,7 @@ import argparse
 import json
 import os
 import sys
+import warnings
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -335,6 +336,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `pollmc` command; returns the exit status."""
+    # PyTensor warns that its C backend found no BLAS; nutpie compiles with numba and does not
+    # use it, and ArviZ announces its next major version: neither is for a command-line user.
+    warnings.filterwarnings("ignore", message="PyTensor could not link to a BLAS")
+    warnings.filterwarnings("ignore", category=FutureWarning, module="arviz")
     parser = build_parser()
     try:
         args = parser.parse_args(argv)

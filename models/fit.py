@@ -21,7 +21,7 @@ import pandas as pd
 import pymc as pm
 
 import polls
-from models.fusion import ModelInputs, build_model, model_inputs
+from models.fusion import ModelInputs, build_model, graph_key, model_inputs, observed_data
 from models.infosets import InformationSet, parse_information_set
 from models.priors import DefaultPriors, default_priors
 
@@ -137,12 +137,10 @@ def require_passing(fit: Fit) -> Fit:
     return fit
 
 
-def _fingerprint(inputs: ModelInputs) -> str:
-    """A digest of everything the model is built from."""
-    import hashlib
-    import pickle
-
-    return hashlib.sha256(pickle.dumps(inputs.__dict__)).hexdigest()
+@dataclass
+class _Compiled:
+    nutpie: object = None
+    seconds: float | None = None
 
 
 def nutpie_available() -> bool:
@@ -162,11 +160,18 @@ class FusionModel:
     @classmethod
     def for_election(cls, election: polls.Election, priors: DefaultPriors | None = None, *,
                      undecided: str = "modelled") -> "FusionModel":
-        """The model of this election, reused within the process when its inputs are unchanged
-        (compiling is the expensive step; a notebook or a report should pay it once)."""
-        model = cls(election, priors, undecided=undecided)
-        key = (election.id, undecided, tuple(model.priors.to_dict().items()), _fingerprint(model.inputs))
-        return cls._cache.setdefault(key, model)
+        """The model of this election, reusing within the process an already built (and compiled)
+        model of the same structure: only the observed data differ, and they are swapped in.
+        Compiling is the expensive step; a notebook, a report or a test should pay it once."""
+        priors = priors or default_priors()
+        inputs = model_inputs(election, priors)
+        key = graph_key(inputs, priors, undecided)
+        if key not in cls._cache:
+            cls._cache[key] = cls(election, priors, undecided=undecided)
+            return cls._cache[key]
+        shared = cls.__new__(cls)
+        shared.__dict__.update(cls._cache[key].__dict__, election=election, inputs=inputs)
+        return shared
 
     def __init__(self, election: polls.Election, priors: DefaultPriors | None = None, *,
                  undecided: str = "modelled") -> None:
@@ -175,28 +180,33 @@ class FusionModel:
         self.undecided = undecided
         self.inputs = model_inputs(election, self.priors)
         self.model = build_model(self.inputs, self.priors, undecided=undecided)
-        self._nutpie = None
-        self.compile_seconds: float | None = None
+        self._compiled = _Compiled()  # shared by every FusionModel reusing this graph
 
     # -- data for an information set --------------------------------------------------
     def data_for(self, information_set: str | InformationSet) -> dict[str, np.ndarray]:
+        """Values of every data container for an information set (the observed data of this
+        model's election, with the exit-poll and region switches set)."""
         info = parse_information_set(information_set, self.election)
-        data = {}
-        if len(self.inputs.exit_firm):
+        data = observed_data(self.inputs)
+        if "exit_used" in data:
             data["exit_used"] = np.full(len(self.inputs.exit_firm), float(info.exit_polls))
-        if self.inputs.regions:
+        if "region_counted" in data:
             data["region_counted"] = np.array([float(r in info.counted_regions) for r in self.inputs.regions])
-            data["region_observed"] = self.inputs.region_observed
         return data
+
+    @property
+    def compile_seconds(self) -> float | None:
+        """Seconds the nutpie compile took (None before it ran)."""
+        return self._compiled.seconds
 
     def compile(self) -> None:
         """Compile the nutpie sampler once (numba); later fits only swap data."""
-        if self._nutpie is None:
+        if self._compiled.nutpie is None:
             import nutpie
 
             start = time.perf_counter()
-            self._nutpie = nutpie.compile_pymc_model(self.model, freeze_model=False)
-            self.compile_seconds = time.perf_counter() - start
+            self._compiled.nutpie = nutpie.compile_pymc_model(self.model, freeze_model=False)
+            self._compiled.seconds = time.perf_counter() - start
 
     def fit(self, information_set: str | InformationSet = "polls", *, draws: int = 2000, tune: int = 1500,
             chains: int = 4, seed: int = 0, sampler: str = "auto", target_accept: float = 0.95,
@@ -213,10 +223,11 @@ class FusionModel:
         if sampler == "nutpie":
             import nutpie
 
-            was_compiled = self._nutpie is not None
+            was_compiled = self._compiled.nutpie is not None
             self.compile()
             seconds["compile"] = 0.0 if was_compiled else self.compile_seconds
-            compiled = self._nutpie.with_data(**data) if data else self._nutpie
+            known = self._compiled.nutpie.shared_data
+            compiled = self._compiled.nutpie.with_data(**{k: v for k, v in data.items() if k in known})
             start = time.perf_counter()
             idata = nutpie.sample(compiled, draws=draws, tune=tune, chains=chains, seed=seed,
                                   target_accept=target_accept, progress_bar=progress, save_warmup=False)
@@ -224,8 +235,8 @@ class FusionModel:
         elif sampler == "pymc":
             start = time.perf_counter()
             with self.model:
-                if data:
-                    pm.set_data(data)
+                names = {v.name for v in self.model.data_vars}
+                pm.set_data({k: v for k, v in data.items() if k in names})
                 idata = pm.sample(draws=draws, tune=tune, chains=chains, cores=min(chains, 2), random_seed=seed,
                                   target_accept=target_accept, progressbar=progress, compute_convergence_checks=False)
             seconds["compile+sample"] = time.perf_counter() - start

@@ -25,7 +25,7 @@ import polls
 from models.evaluate import INTERVALS, baseline_forecasts, model_forecast, score
 from models.fit import Fit, FusionModel, require_passing
 from models.infosets import InformationSet, election_night, parse_information_set
-from models.outcomes import most_likely_outcomes, outcome_probability, seat_summary
+from models.outcomes import empirical_quantiles, most_likely_outcomes, outcome_probability, seat_summary
 from models.simulate import simulate
 
 __all__ = ["ForecastResult", "Run", "forecast", "run", "share_summary"]
@@ -43,16 +43,13 @@ def share_summary(shares: xr.DataArray | np.ndarray, options: Sequence[str] | No
         shares = shares.transpose(..., "option").values.reshape(-1, len(options))
     values = np.asarray(shares) * 100
     w = np.ones(len(values)) if weights is None else np.asarray(weights, float)
-    w2 = np.repeat(w[:, None], values.shape[1], axis=1)
-
-    def quantile(q: float) -> np.ndarray:
-        return np.quantile(values, q, axis=0, method="inverted_cdf", weights=w2)
-
+    levels = [0.5] + [q for level in INTERVALS for q in ((1 - level) / 2, (1 + level) / 2)]
+    found = dict(zip(levels, empirical_quantiles(values, levels, w)))
     table = pd.DataFrame(index=pd.Index(list(options), name="option"))
     table["mean"] = np.average(values, axis=0, weights=w)
-    table["median"] = quantile(0.5)
+    table["median"] = found[0.5]
     for level in INTERVALS:
-        low, high = quantile((1 - level) / 2), quantile((1 + level) / 2)
+        low, high = found[(1 - level) / 2], found[(1 + level) / 2]
         table[f"low_{int(level * 100)}"] = low
         table[f"high_{int(level * 100)}"] = high
     return table

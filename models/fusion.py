@@ -46,7 +46,7 @@ import pytensor.tensor as pt
 import polls
 from models.priors import DefaultPriors, default_priors
 
-__all__ = ["ModelInputs", "build_model", "model_inputs", "previous_prior"]
+__all__ = ["ModelInputs", "build_model", "graph_key", "model_inputs", "observed_data", "previous_prior"]
 
 UNDECIDED_MODES = ("modelled", "proportional")
 
@@ -193,6 +193,35 @@ def _centre(x: pt.TensorVariable, axis: int = -1) -> pt.TensorVariable:
     return x - pt.mean(x, axis=axis, keepdims=True)
 
 
+def observed_data(inputs: ModelInputs) -> dict[str, np.ndarray]:
+    """Every `pm.Data` container of the model and its value for these inputs (switches off)."""
+    data = {
+        "poll_week": inputs.poll_week, "poll_firm": inputs.poll_firm,
+        "poll_mask": inputs.poll_mask.astype(float), "poll_decided": inputs.poll_decided,
+        "poll_remainder": inputs.poll_remainder, "poll_size_known": np.nan_to_num(inputs.poll_size),
+        "poll_size_missing": np.isnan(inputs.poll_size).astype(float),
+    }
+    if len(inputs.exit_firm):
+        data.update(
+            exit_used=np.zeros(len(inputs.exit_firm)), exit_firm_index=inputs.exit_firm,
+            exit_mask=inputs.exit_mask.astype(float),
+            exit_log_shares=np.log(np.where(inputs.exit_mask, np.clip(inputs.exit_shares, 1e-9, None), 1.0)),
+            exit_size_known=np.nan_to_num(inputs.exit_size), exit_size_missing=np.isnan(inputs.exit_size).astype(float))
+    if inputs.regions:
+        data.update(region_counted=np.zeros(len(inputs.regions)), region_observed=inputs.region_observed,
+                    region_weight=inputs.region_weight)
+    return data
+
+
+def graph_key(inputs: ModelInputs, priors: DefaultPriors, undecided: str) -> tuple:
+    """What a compiled model depends on: labels, shapes, prior constants and structure, not the
+    observed values (those are `pm.Data` and are swapped in without compiling)."""
+    return (tuple(inputs.options), tuple(inputs.firms), tuple(inputs.exit_firms), tuple(inputs.regions),
+            tuple(inputs.dates), inputs.n_polls, len(inputs.exit_firm), inputs.prior_mean.tobytes(),
+            inputs.prior_sd.tobytes(), _repeated(inputs.poll_firm), _repeated(inputs.exit_firm), undecided,
+            tuple(priors.to_dict().items()))
+
+
 def _repeated(firm_index: np.ndarray) -> bool:
     """Whether some firm has two or more polls and there are at least two firms."""
     counts = np.bincount(firm_index) if len(firm_index) else np.zeros(0)
@@ -236,6 +265,7 @@ def build_model(inputs: ModelInputs, priors: DefaultPriors | None = None, *,
         coords["region"] = inputs.regions
     ref, alr_mean, alr_chol = _alr_prior_factor(inputs.prior_mean, inputs.prior_sd)
     order = np.argsort([ref] + [k for k in range(K) if k != ref])  # reference first -> option order
+    values = observed_data(inputs)
 
     with pm.Model(coords=coords) as model:
         # -- election day: the vote not yet counted, regions, the national result ---------
@@ -251,9 +281,9 @@ def build_model(inputs: ModelInputs, priors: DefaultPriors | None = None, *,
         log_open = pt.concatenate([pt.zeros(1), alr_mean + pt.dot(alr_chol, open_raw)])[order]
         open_shares = pt.special.softmax(log_open)
         if R:
-            counted = pm.Data("region_counted", np.zeros(R), dims="region")
-            observed = pm.Data("region_observed", inputs.region_observed, dims=("region", "option"))
-            weight = pm.Data("region_weight", inputs.region_weight, dims="region")
+            counted = pm.Data("region_counted", values["region_counted"], dims="region")
+            observed = pm.Data("region_observed", values["region_observed"], dims=("region", "option"))
+            weight = pm.Data("region_weight", values["region_weight"], dims="region")
             region_sd = pm.HalfStudentT("region_sd", nu=3, sigma=priors.region_sd)
             open_weight = weight * (1 - counted)
             open_total = pt.sum(open_weight)
@@ -289,13 +319,12 @@ def build_model(inputs: ModelInputs, priors: DefaultPriors | None = None, *,
             log_trend = log_shares[None, :]
 
         # -- pre-election polls -----------------------------------------------------------
-        week = pm.Data("poll_week", inputs.poll_week, dims="poll")
-        firm = pm.Data("poll_firm", inputs.poll_firm, dims="poll")
-        mask = pm.Data("poll_mask", inputs.poll_mask.astype(float), dims=("poll", "option"))
-        decided = pm.Data("poll_decided", inputs.poll_decided, dims=("poll", "option"))
-        remainder = pm.Data("poll_remainder", inputs.poll_remainder, dims="poll")
-        size_known = pm.Data("poll_size_known", np.nan_to_num(inputs.poll_size), dims="poll")
-        size_missing = pm.Data("poll_size_missing", np.isnan(inputs.poll_size).astype(float), dims="poll")
+        week = pm.Data("poll_week", values["poll_week"], dims="poll")
+        mask = pm.Data("poll_mask", values["poll_mask"], dims=("poll", "option"))
+        decided = pm.Data("poll_decided", values["poll_decided"], dims=("poll", "option"))
+        remainder = pm.Data("poll_remainder", values["poll_remainder"], dims="poll")
+        size_known = pm.Data("poll_size_known", values["poll_size_known"], dims="poll")
+        size_missing = pm.Data("poll_size_missing", values["poll_size_missing"], dims="poll")
 
         bias = pm.Deterministic("bias", priors.bias_sd * _centre(pm.Normal("bias_raw", 0.0, 1.0, dims="option")),
                                 dims="option")
@@ -306,7 +335,7 @@ def build_model(inputs: ModelInputs, priors: DefaultPriors | None = None, *,
             house_sd = pm.HalfStudentT("house_sd", nu=3, sigma=priors.house_sd)
             house_raw = pm.Normal("house_raw", 0.0, 1.0, dims=("firm", "option"))
             house = pm.Deterministic("house", house_sd * _centre(_centre(house_raw, 1), 0), dims=("firm", "option"))
-            logits = logits + house[firm]
+            logits = logits + house[pm.Data("poll_firm", values["poll_firm"], dims="poll")]
         expected = mask * pt.exp(logits)
         expected = expected / pt.sum(expected, axis=1, keepdims=True)
         size = (size_known + size_missing * priors.n_unknown) * (1 - remainder)
@@ -323,13 +352,11 @@ def build_model(inputs: ModelInputs, priors: DefaultPriors | None = None, *,
 
         # -- exit polls -------------------------------------------------------------------
         if J:
-            used = pm.Data("exit_used", np.zeros(J), dims="exit_poll")
-            exit_firm = pm.Data("exit_firm_index", inputs.exit_firm, dims="exit_poll")
-            exit_mask = pm.Data("exit_mask", inputs.exit_mask.astype(float), dims=("exit_poll", "option"))
-            exit_log = pm.Data("exit_log_shares", np.log(np.where(inputs.exit_mask, np.clip(inputs.exit_shares, 1e-9, None), 1.0)),
-                               dims=("exit_poll", "option"))
-            exit_size_known = pm.Data("exit_size_known", np.nan_to_num(inputs.exit_size), dims="exit_poll")
-            exit_size_missing = pm.Data("exit_size_missing", np.isnan(inputs.exit_size).astype(float), dims="exit_poll")
+            used = pm.Data("exit_used", values["exit_used"], dims="exit_poll")
+            exit_mask = pm.Data("exit_mask", values["exit_mask"], dims=("exit_poll", "option"))
+            exit_log = pm.Data("exit_log_shares", values["exit_log_shares"], dims=("exit_poll", "option"))
+            exit_size_known = pm.Data("exit_size_known", values["exit_size_known"], dims="exit_poll")
+            exit_size_missing = pm.Data("exit_size_missing", values["exit_size_missing"], dims="exit_poll")
             exit_bias = pm.Deterministic("exit_bias", priors.bias_sd * priors.exit_scale * _centre(
                 pm.Normal("exit_bias_raw", 0.0, 1.0, dims="option")), dims="option")
             exit_sd = pm.HalfStudentT("exit_sd", nu=3, sigma=priors.poll_sd * priors.exit_scale)
@@ -340,7 +367,8 @@ def build_model(inputs: ModelInputs, priors: DefaultPriors | None = None, *,
                 exit_house_raw = pm.Normal("exit_house_raw", 0.0, 1.0, dims=("exit_firm", "option"))
                 exit_house = pm.Deterministic("exit_house", exit_house_sd * _centre(_centre(exit_house_raw, 1), 0),
                                               dims=("exit_firm", "option"))
-                exit_logits = exit_logits + exit_house[exit_firm]
+                exit_logits = exit_logits + exit_house[pm.Data("exit_firm_index", values["exit_firm_index"],
+                                                               dims="exit_poll")]
             exit_expected = exit_mask * pt.exp(exit_logits)
             exit_expected = exit_expected / pt.sum(exit_expected, axis=1, keepdims=True)
             exit_size = exit_size_known + exit_size_missing * priors.n_exit_unknown

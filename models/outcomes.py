@@ -18,8 +18,27 @@ import pandas as pd
 import xarray as xr
 from numpy.typing import ArrayLike
 
-__all__ = ["majority_seats", "most_likely_outcomes", "outcome_probability", "seat_summary",
+__all__ = ["empirical_quantiles", "majority_seats", "most_likely_outcomes", "outcome_probability", "seat_summary",
            "two_thirds_seats"]
+
+
+def empirical_quantiles(values: np.ndarray, quantiles: Sequence[float], weights: np.ndarray | None = None) -> np.ndarray:
+    """Quantiles of each column's empirical distribution (the smallest value whose cumulative
+    weight reaches q), with optional integer weights (row counts): one sort per column.
+
+    Returns an array (len(quantiles), columns). Weighted rows give exactly the quantiles of the
+    rows repeated that many times.
+    """
+    values = np.asarray(values)
+    w = np.ones(len(values)) if weights is None else np.asarray(weights, float)
+    out = np.empty((len(quantiles), values.shape[1]), dtype=values.dtype)
+    targets = np.asarray(quantiles) * w.sum()
+    for j in range(values.shape[1]):
+        order = np.argsort(values[:, j], kind="stable")
+        cumulative = np.cumsum(w[order])
+        index = np.minimum(np.searchsorted(cumulative, targets, side="left"), len(order) - 1)
+        out[:, j] = values[order[index], j]
+    return out
 
 
 def majority_seats(total: int) -> int:
@@ -71,9 +90,8 @@ def seat_summary(
     table = pd.DataFrame(index=pd.Index(parties, name="party"))
     table["mean"] = mean(seats)
     table["sd"] = np.sqrt(mean((seats - table["mean"].to_numpy()) ** 2))
-    for q in quantiles:
-        table[f"q{100 * q:g}"] = np.quantile(seats, q, axis=0, method="inverted_cdf",
-                                             weights=np.repeat(w[:, None], seats.shape[1], axis=1)).astype(int)
+    for q, row in zip(quantiles, empirical_quantiles(seats, quantiles, w)):
+        table[f"q{100 * q:g}"] = row.astype(int)
     table["p_any_seat"] = mean(seats > 0)
     if passed is not None:
         table["p_pass_threshold"] = mean(np.asarray(passed).reshape(seats.shape))

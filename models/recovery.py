@@ -37,13 +37,17 @@ def _softmax(x: np.ndarray) -> np.ndarray:
 
 
 def synthetic_data(model: FusionModel, rng: np.random.Generator, *, poll_size: int = 1000,
-                   exit_size: int = 20_000, house_sd: float = 0.05, poll_sd: float = 0.04,
+                   exit_size: int = 20_000, house_sd: float | None = None, poll_sd: float | None = None,
                    region_sd: float = 0.3) -> tuple[dict[str, np.ndarray], SyntheticTruth]:
     """Data overrides for `model.fit(data=...)` and the truth they were drawn from.
 
     Polls report every option with no undecided and a known size; every region has a result.
+    House effects and poll errors have the model's prior scales unless given (larger values
+    test what happens when the truth is outside what the prior expects).
     """
     inputs, priors = model.inputs, model.priors
+    house_sd = priors.house_sd if house_sd is None else house_sd
+    poll_sd = priors.poll_sd if poll_sd is None else poll_sd
     K, N, F, T = len(inputs.options), inputs.n_polls, len(inputs.firms), len(inputs.dates)
     R, J, G = len(inputs.regions), len(inputs.exit_firm), len(inputs.exit_firms)
     centre_shares = np.exp(inputs.prior_mean) / np.exp(inputs.prior_mean).sum()
