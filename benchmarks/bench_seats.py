@@ -54,7 +54,7 @@ def main() -> None:
     print(f"numpy floor (multiply + cast, one pass): {args.draws / floor:,.0f} draws/s")
     print(f"{'method':<24}{'draws/s':>14}{'x loop':>10}{'t/floor':>10}   loop draws/s")
     for method in METHODS:
-        vectorized = best_of(lambda: allocate(shares, 98, method, **options))
+        vectorized = best_of(lambda method=method: allocate(shares, 98, method, **options))
         subset = shares[: args.loop_draws]
         start = time.perf_counter()
         for row in subset:

@@ -15,10 +15,8 @@ from __future__ import annotations
 import argparse
 import os
 import platform
-import resource
 import subprocess
 import sys
-import time
 
 CHILD = """
 import resource, sys, time, numpy as np, polls
@@ -64,7 +62,7 @@ def main() -> None:
     parser.add_argument("--sizes", default="100000,1000000,10000000")
     parser.add_argument("--no-dask", action="store_true")
     args = parser.parse_args()
-    print(f"pollmc simulation benchmark, 2021 rule (98 seats, 5 lists), posterior of 8,000 draws")
+    print("pollmc simulation benchmark, 2021 rule (98 seats, 5 lists), posterior of 8,000 draws")
     print(f"machine: {platform.machine()}, {os.cpu_count()} cores, python {platform.python_version()}")
     print(f"{'elections':>12}  {'mode':<22}{'seconds':>9}{'elections/s':>14}{'peak MB':>9}{'x in-memory':>12}")
     for n in (int(s) for s in args.sizes.split(",")):

@@ -41,9 +41,14 @@ def _cmd_data_show(args: argparse.Namespace) -> int:
 
 
 def _cmd_data_validate(args: argparse.Namespace) -> int:
+    from models.forecast import seats_check
+
     election = polls.load_path(args.path)
     print(f"OK: {args.path} is a valid election data set")
     print(f"  {election!r}")
+    problem = seats_check(election)
+    if problem:
+        print(f"  warning: {problem}")
     return 0
 
 
@@ -196,7 +201,7 @@ def _cmd_backtest(args: argparse.Namespace) -> int:
     lines += [f"Skipped: {eid} ({why})." for eid, why in skipped.items()]
     lines += ["", _markdown_table(table.reset_index().set_index("election").astype(object)
                                   .where(lambda t: t.notna(), "")), "",
-              f"Coverage pooled over parties, information sets and elections: "
+              "Coverage pooled over parties, information sets and elections: "
               + ", ".join(f"{k}%: {100 * v:.0f}%" for k, v in summary["coverage_pooled"].items()) + ".",
               "", "PIT histogram (10 bins, pooled): " + " ".join(map(str, summary["pit_histogram"]["counts"])), ""]
     _write_atomic(out / "backtest.md", "\n".join(lines))

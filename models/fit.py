@@ -97,9 +97,8 @@ def check_diagnostics(idata: az.InferenceData, var_names: list[str] | None = Non
         varying = values.reshape(values.shape[0] * values.shape[1], -1).std(axis=0) > 0
         if not varying.any():  # a constant (e.g. shares once every region is counted): nothing to mix
             continue
-        pick = lambda stat: np.asarray(stat[name].values).reshape(-1)[varying]  # noqa: E731
-        rows[name] = {"r_hat": float(pick(rhat).max()), "ess_bulk": float(pick(bulk).min()),
-                      "ess_tail": float(pick(tail).min())}
+        r, b, t = (np.asarray(stat[name].values).reshape(-1)[varying] for stat in (rhat, bulk, tail))
+        rows[name] = {"r_hat": float(r.max()), "ess_bulk": float(b.min()), "ess_tail": float(t.min())}
     table = pd.DataFrame.from_dict(rows, orient="index")
     diverging = int(idata.sample_stats["diverging"].sum()) if "diverging" in idata.sample_stats else 0
     return Diagnostics(max_rhat=float(table["r_hat"].max()), min_ess_bulk=float(table["ess_bulk"].min()),

@@ -28,7 +28,7 @@ from models.infosets import InformationSet, election_night, parse_information_se
 from models.outcomes import empirical_quantiles, most_likely_outcomes, outcome_probability, seat_summary
 from models.simulate import simulate
 
-__all__ = ["ForecastResult", "Run", "forecast", "run", "share_summary"]
+__all__ = ["ForecastResult", "Run", "forecast", "run", "seats_check", "share_summary"]
 
 
 def share_summary(shares: xr.DataArray | np.ndarray, options: Sequence[str] | None = None,
@@ -73,6 +73,22 @@ class ForecastResult:
     @property
     def presented(self) -> bool:
         return not self.refused
+
+
+def seats_check(election: polls.Election) -> str | None:
+    """A message if the seats of results.csv differ from what the election's rule gives for its
+    votes (a typo in the data, or a rule the file does not describe), else None."""
+    from models.seats import allocate_rule
+
+    if not election.has_results or election.results.loc[election.party_codes, "seats"].isna().any():
+        return None
+    by_rule = allocate_rule(election.result_votes().to_numpy(), election.rule,
+                            against_all=election.has_against_all)[: len(election.party_codes)]
+    recorded = election.result_seats().to_numpy()
+    if (by_rule == recorded).all():
+        return None
+    return (f"the seats in results.csv ({'/'.join(map(str, recorded))}) differ from what the rule gives for "
+            f"its votes ({'/'.join(map(str, by_rule))}); scores use the recorded seats")
 
 
 def _house_seats(election: polls.Election) -> int | None:
@@ -143,7 +159,8 @@ def run(election: polls.Election, information_sets: Sequence[str | InformationSe
     baselines = ([score(b, election, seed=seed, point_members=n) for b in baseline_forecasts(election)]
                  if election.has_results else [])
     settings = {"simulations": n, "seed": seed, **{k: v for k, v in fit_options.items()}}
-    return Run(election, results, baselines, settings, list(model.inputs.notes), model.compile_seconds, model)
+    notes = list(model.inputs.notes) + ([seats_check(election)] if seats_check(election) else [])
+    return Run(election, results, baselines, settings, notes, model.compile_seconds, model)
 
 
 def stderr_progress(message: str) -> None:

@@ -255,7 +255,6 @@ def build_model(inputs: ModelInputs, priors: DefaultPriors | None = None, *,
     priors = priors or default_priors()
     K, N, J, R, T = (len(inputs.options), inputs.n_polls, len(inputs.exit_firm), len(inputs.regions),
                      len(inputs.dates))
-    F, G = len(inputs.firms), len(inputs.exit_firms)
     coords = {"option": inputs.options, "date": inputs.dates, "poll": np.arange(N), "firm": inputs.firms}
     if T > 1:
         coords["step"] = inputs.dates[1:]

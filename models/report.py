@@ -26,7 +26,6 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
-import polls  # noqa: E402
 from models import plots  # noqa: E402
 from models.forecast import Run  # noqa: E402
 from models.priors import poll_error_evidence  # noqa: E402

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import pytest
 
 from models.cli import main
 
@@ -36,3 +35,11 @@ def test_unknown_id(capsys):
 def test_help_exits_zero(capsys):
     assert main(["data", "--help"]) == 0
     assert "validate" in capsys.readouterr().out
+
+
+def test_validate_warns_when_recorded_seats_contradict_the_rule(folder_2021, capsys):
+    path = folder_2021 / "results.csv"
+    path.write_text(path.read_text().replace("NO,5148074,76", "NO,5148074,75").replace("AJ,792828,12", "AJ,792828,13"))
+    assert main(["data", "validate", str(folder_2021)]) == 0
+    out = capsys.readouterr().out
+    assert "warning: the seats in results.csv (10/75/0/13/0) differ from what the rule gives" in out

@@ -69,8 +69,8 @@ def test_2016_is_the_previous_election():
     assert previous.id == "kz-2016-mazhilis"
     assert previous.result_seats().to_dict() == {"NO": 84, "AJ": 7, "QKHP": 7, "AUYL": 0, "OSDP": 0, "BIRLIK": 0}
     assert (100 * previous.result_shares()).round(2)["OSDP"] == 1.18
-    for code, row in election.parties.iterrows():
-        assert row["predecessor"] in previous.party_codes
+    for predecessor in election.parties["predecessor"]:
+        assert predecessor in previous.party_codes
 
 
 def test_2023_against_all_is_an_option_without_seats():

@@ -9,7 +9,7 @@ import polls
 from conftest import QUICK
 from models.fit import DiagnosticsError, check_diagnostics, require_passing
 from models.fusion import model_inputs, previous_prior
-from models.infosets import InformationSet, election_night, parse_information_set
+from models.infosets import election_night, parse_information_set
 from models.priors import default_priors, poll_error_evidence
 from models.recovery import interval_coverage, synthetic_data
 

@@ -6,10 +6,8 @@ import dataclasses
 import json
 import math
 
-import numpy as np
 import pytest
 
-import polls
 from conftest import QUICK
 from models.forecast import forecast, run
 from models.report import REPORT_FILES, ReportExistsError, report_data, write_report
