@@ -21,9 +21,9 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
-from reference_seats import reference_allocate  # noqa: E402
+from reference_seats import reference_allocate
 
-from models.seats import METHODS, allocate  # noqa: E402
+from models.seats import METHODS, allocate
 
 
 def best_of(fn, repeats: int = 3) -> float:

@@ -5,7 +5,8 @@ The posterior is a stand-in (8,000 Dirichlet draws around the 2021 result: the s
 fit), so the figures measure the simulation and the seat rule, not the sampler. Each mode
 ends with the share and seat summaries. "in memory" materialises every election's shares and seats
 (`models.simulate.simulate`); "counted" keeps only how often each posterior draw was picked
-(`simulate_counts` + `summarise_counts`), which gives identical summaries in constant memory. Baseline for the ratios: the in-memory path at the same size.
+(`simulate_counts` + `summarise_counts`), which gives identical summaries in constant memory.
+Baseline for the ratios: the in-memory path at the same size.
 
     python benchmarks/bench_simulate.py [--sizes 100000,1000000,10000000] [--no-dask]
 """
@@ -50,7 +51,7 @@ print(f"RESULT {seconds:.3f} {peak:.0f} {checksum}")
 
 def run(mode: str, n: int) -> tuple[float, float]:
     out = subprocess.run([sys.executable, "-c", CHILD, mode, str(n)], capture_output=True, text=True)
-    line = [l for l in out.stdout.splitlines() if l.startswith("RESULT")]
+    line = [row for row in out.stdout.splitlines() if row.startswith("RESULT")]
     if not line:
         raise RuntimeError(out.stderr[-2000:])
     _, seconds, peak, _ = line[0].split()

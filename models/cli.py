@@ -139,9 +139,8 @@ def _cmd_report(args: argparse.Namespace) -> int:
 
 def _cmd_forecast(args: argparse.Namespace) -> int:
     from models.forecast import forecast, stderr_progress
-    from models.report import _clean
-
     from models.infosets import parse_information_set
+    from models.report import _clean
 
     election = _election_arg(args.election)
     parse_information_set(args.information_set, election)

@@ -59,10 +59,11 @@ def model_forecast(simulation: xr.Dataset, name: str | None = None) -> Forecast:
                     simulation["passed"].values, information_set=info)
 
 
-def _point(election: polls.Election, name: str, shares: np.ndarray, note: str = "") -> Forecast:
+def _point(election: polls.Election, name: str, shares: np.ndarray, note: str = "",
+           information_set: str = "polls") -> Forecast:
     shares = np.asarray(shares, float)[None, :]
     seats, passed = seats_and_passes(election, shares)
-    return Forecast(name, "baseline", shares, seats, passed, note=note)
+    return Forecast(name, "baseline", shares, seats, passed, information_set=information_set, note=note)
 
 
 def _renormalised(row: pd.Series, options: list[str]) -> np.ndarray:
@@ -74,7 +75,8 @@ def baseline_forecasts(election: polls.Election) -> list[Forecast]:
     """The forecasts a reader would otherwise trust, as point forecasts.
 
     Polls are renormalised over the ballot options, as a reader of the headline figures would
-    (undecided set aside); only polls that report every option are used.
+    (undecided set aside); only polls that report every option are used. Each names the
+    information set it needs: "polls" (polls and the previous election) or "polls+exit".
     """
     options = election.options
     out = []
@@ -100,10 +102,11 @@ def baseline_forecasts(election: polls.Election) -> list[Forecast]:
                           f"{previous.id}; options without a predecessor get 0"))
     exits = election.exit_polls[election.exit_polls[options].notna().all(axis=1)]
     for _, row in exits.iterrows():
-        out.append(_point(election, f"exit poll: {row['firm']}", _renormalised(row, options)))
+        out.append(_point(election, f"exit poll: {row['firm']}", _renormalised(row, options),
+                          information_set="polls+exit"))
     if len(exits) > 1:
         average = np.mean([_renormalised(row, options) for _, row in exits.iterrows()], axis=0)
-        out.append(_point(election, "exit polls (average)", average))
+        out.append(_point(election, "exit polls (average)", average, information_set="polls+exit"))
     return out
 
 

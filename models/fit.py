@@ -21,7 +21,13 @@ import pandas as pd
 import pymc as pm
 
 import polls
-from models.fusion import ModelInputs, build_model, graph_key, model_inputs, observed_data
+from models.fusion import (
+    ModelInputs,
+    build_model,
+    graph_key,
+    model_inputs,
+    observed_data,
+)
 from models.infosets import InformationSet, parse_information_set
 from models.priors import DefaultPriors, default_priors
 
@@ -154,11 +160,11 @@ class FusionModel:
     >>> fit.diagnostics.passed, fit.idata.posterior["shares"].mean(("chain", "draw"))
     """
 
-    _cache: dict[tuple, "FusionModel"] = {}
+    _cache: dict[tuple, FusionModel] = {}
 
     @classmethod
     def for_election(cls, election: polls.Election, priors: DefaultPriors | None = None, *,
-                     undecided: str = "modelled") -> "FusionModel":
+                     undecided: str = "modelled") -> FusionModel:
         """The model of this election, reusing within the process an already built (and compiled)
         model of the same structure: only the observed data differ, and they are swapped in.
         Compiling is the expensive step; a notebook, a report or a test should pay it once."""

@@ -25,7 +25,12 @@ import polls
 from models.evaluate import INTERVALS, baseline_forecasts, model_forecast, score
 from models.fit import Fit, FusionModel, require_passing
 from models.infosets import InformationSet, election_night, parse_information_set
-from models.outcomes import empirical_quantiles, most_likely_outcomes, outcome_probability, seat_summary
+from models.outcomes import (
+    empirical_quantiles,
+    most_likely_outcomes,
+    outcome_probability,
+    seat_summary,
+)
 from models.simulate import simulate
 
 __all__ = ["ForecastResult", "Run", "forecast", "run", "seats_check", "share_summary"]
@@ -152,7 +157,9 @@ def run(election: polls.Election, information_sets: Sequence[str | InformationSe
     for i, info in enumerate(sets, start=1):
         start = time.perf_counter()
         say(f"[{i}/{len(sets)}] {info}: sampling" + (" (compiling first)" if model.compile_seconds is None else ""))
-        result = forecast(election, info, n=n, seed=seed, model=model, keep_simulation=False, **fit_options)
+        # the report plots the seat distributions of the first two information sets: keep those
+        keep = sum(r.simulation is not None for r in results) < 2
+        result = forecast(election, info, n=n, seed=seed, model=model, keep_simulation=keep, **fit_options)
         state = "refused: " + "; ".join(result.refused) if result.refused else "ok"
         say(f"[{i}/{len(sets)}] {info}: simulated {n:,} elections and scored in {time.perf_counter() - start:.0f} s ({state})")
         results.append(result)

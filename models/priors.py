@@ -138,7 +138,7 @@ class DefaultPriors:
     n_unknown: float = 1000.0
     n_exit_unknown: float = 10_000.0
 
-    def replace(self, **changes: float) -> "DefaultPriors":
+    def replace(self, **changes: float) -> DefaultPriors:
         return replace(self, **changes)
 
     def to_dict(self) -> dict[str, float]:

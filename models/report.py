@@ -22,13 +22,13 @@ from pathlib import Path
 import matplotlib
 
 matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
 
-from models import plots  # noqa: E402
-from models.forecast import Run  # noqa: E402
-from models.priors import poll_error_evidence  # noqa: E402
+from models import plots
+from models.forecast import Run
+from models.priors import poll_error_evidence
 
 __all__ = ["REPORT_FILES", "ReportExistsError", "report_data", "write_report"]
 
@@ -101,12 +101,14 @@ def report_data(run: Run) -> dict:
         extras["house_effects"] = {"information_set": informed.information_set.name, "unit": "log share",
                                    "firms": _posterior_table(informed.idata, "house", ("firm", "option"))}
     if election.has_results:
-        extras["poll_errors_pp"] = plots.poll_errors(election).assign(date=lambda t: t["date"].astype(str)).to_dict(orient="records")
+        extras["poll_errors_pp"] = plots.poll_errors(election).assign(
+            date=lambda t: t["date"].astype(str)).to_dict(orient="records")
         if len(election.exit_polls):
             extras["exit_poll_errors_pp"] = plots.poll_errors(election, exit_polls=True).assign(
                 date=lambda t: t["date"].astype(str)).to_dict(orient="records")
     data = {
         "format": "pollmc-report-1",
+        "findings": _findings(sets, run.baselines),
         "election": {
             "id": election.id, "name": election.name, "date": election.date.isoformat(),
             "list_seats": election.list_seats, "total_seats": election.total_seats,
@@ -127,6 +129,37 @@ def report_data(run: Run) -> dict:
         **extras,
     }
     return _clean(data)
+
+
+def _findings(sets: list[dict], baselines: list[dict]) -> list[str]:
+    """Plain sentences on accuracy and calibration: the model against the best baseline that knew
+    no more than it did, and where the actual result fell outside the 90% intervals."""
+    out = []
+    for s in sets:
+        scores = s.get("scores")
+        if not scores or s["counted_regions"]:
+            continue
+        known = [b for b in baselines if b["information_set"] == "polls" or s["exit_polls"]]
+        if known:
+            best = min(known, key=lambda b: b["crps_mean"])
+            verdict = "better than" if scores["crps_mean"] < best["crps_mean"] else "no better than"
+            out.append(f"[{s['name']}] mean CRPS {scores['crps_mean']:.2f} pp, {verdict} the best baseline with the "
+                       f"same information ({best['name']}: {best['crps_mean']:.2f} pp).")
+        missed = [f"{o} ({v['actual']:.2f}% against {v['interval_90'][0]:.2f}-{v['interval_90'][1]:.2f}%)"
+                  for o, v in scores["shares"].items() if not v["covered_90"]]
+        if missed:
+            out.append(f"[{s['name']}] the actual share fell outside the 90% interval for {len(missed)} of "
+                       f"{len(scores['shares'])} options: " + "; ".join(missed) + ".")
+        else:
+            out.append(f"[{s['name']}] every actual share fell inside its 90% interval.")
+        out.append(f"[{s['name']}] probability given to the actual seats: {scores['p_actual_seats']:.4f}.")
+    most_counted = max((len(s["counted_regions"]) for s in sets), default=0)
+    night = [s for s in sets if s.get("scores") and 0 < len(s["counted_regions"]) < most_counted]
+    if night:
+        coverage = np.mean([s["scores"]["coverage"]["90"] for s in night])
+        out.append(f"While regions were being counted ({len(night)} information set{'s' * (len(night) != 1)}), "
+                   f"the 90% intervals covered {100 * coverage:.0f}% of the actual shares.")
+    return out
 
 
 def _most_informed_fit(run: Run):
@@ -154,10 +187,9 @@ def _figures(run: Run, data: dict) -> list[tuple[str, str]]:
         tables = {r.information_set.name: r.share_table for r in picks}
         figures.append(("Vote share forecasts with the actual result",
                         _png(plots.plot_share_forecasts(tables, actual, f"{election.name}: vote shares"))))
-        for r in picks[:2]:
-            sim_seats = _seat_draws(r)
+        for r in [r for r in shown if r.simulation is not None][:2]:
             figures.append((f"Seat distributions [{r.information_set.name}]", _png(plots.plot_seat_distributions(
-                sim_seats, election.party_codes,
+                r.simulation["seats"].values, election.party_codes,
                 election.result_seats().tolist() if election.has_results else None,
                 f"Seats [{r.information_set.name}]"))))
     scored = [s for s in data["information_sets"] if s.get("scores")]
@@ -178,18 +210,12 @@ def _figures(run: Run, data: dict) -> list[tuple[str, str]]:
     informed = _most_informed_fit(run)
     if informed is not None and "house" in informed.idata.posterior:
         post = informed.idata.posterior["house"]
-        frame = lambda q: post.quantile(q, ("chain", "draw")).to_pandas()  # noqa: E731
+        low, high = (post.quantile(q, ("chain", "draw")).to_pandas() for q in (0.05, 0.95))
         figures.append((f"House effects of the pre-election polls [{informed.information_set.name}]",
-                        _png(plots.plot_house_effects(post.median(("chain", "draw")).to_pandas(), frame(0.05), frame(0.95)))))
+                        _png(plots.plot_house_effects(post.median(("chain", "draw")).to_pandas(), low, high))))
     if election.has_results and len(election.polls):
         figures.append(("Each poll's error", _png(plots.plot_poll_errors(plots.poll_errors(election)))))
     return figures
-
-
-def _seat_draws(result) -> np.ndarray:
-    from models.simulate import simulate
-
-    return simulate(result.fit, 20_000, seed=0)["seats"].values
 
 
 # -- Markdown and HTML ---------------------------------------------------------------------
@@ -218,6 +244,8 @@ def _markdown(data: dict) -> str:
         lines.append("Actual result: " + ", ".join(f"{o} {v:.2f}%" for o, v in e["actual_shares_pct"].items())
                      + "; seats " + ", ".join(f"{p} {v}" for p, v in e["actual_seats"].items()) + ".")
         lines.append("")
+    if data["findings"]:
+        lines += ["## Findings", ""] + [f"- {f}" for f in data["findings"]] + [""]
     if data["refused"]:
         lines.append("## Refused (sampler diagnostics failed)")
         for r in data["refused"]:
@@ -277,6 +305,8 @@ def _html(data: dict, figures: list[tuple[str, str]]) -> str:
         parts.append("<div class='refused'><b>Not presented as forecasts (sampler diagnostics failed):</b><ul>")
         parts += [f"<li>{esc(r['name'])}: {esc('; '.join(r['failures']))}</li>" for r in data["refused"]]
         parts.append("</ul></div>")
+    if data["findings"]:
+        parts += ["<h2>Findings</h2><ul>"] + [f"<li>{esc(f)}</li>" for f in data["findings"]] + ["</ul>"]
     parts += ["<h2>Scores</h2>", _table_html(pd.DataFrame(_summary_rows(data)).set_index("information set"))]
     for title, png in figures:
         parts += [f"<h2>{esc(title)}</h2>", f"<img alt='{esc(title)}' src='data:image/png;base64,{png}'>"]

@@ -11,7 +11,14 @@ Nothing in this package imports from `models`.
 
 from .election import AGAINST_ALL, METHODS, THRESHOLD_BASES, Election, SeatRule
 from .errors import DataError
-from .load import DATA_DIR, available, load, load_path, load_previous, load_us_poll_errors
+from .load import (
+    DATA_DIR,
+    available,
+    load,
+    load_path,
+    load_previous,
+    load_us_poll_errors,
+)
 
 __all__ = [
     "AGAINST_ALL", "DATA_DIR", "METHODS", "THRESHOLD_BASES", "DataError", "Election", "SeatRule",

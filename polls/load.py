@@ -15,7 +15,13 @@ import pandas as pd
 
 from .election import Election
 from .errors import DataError
-from .validate import RawTable, check_election_toml, check_poll_table, check_regional_results, check_results
+from .validate import (
+    RawTable,
+    check_election_toml,
+    check_poll_table,
+    check_regional_results,
+    check_results,
+)
 
 __all__ = ["DATA_DIR", "available", "load", "load_path", "load_previous", "load_us_poll_errors"]
 

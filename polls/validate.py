@@ -405,7 +405,8 @@ def _check_header(table: RawTable, required: list[str], allowed: list[str], what
 # ---------------------------------------------------------------------------------------
 # results.csv
 # ---------------------------------------------------------------------------------------
-def check_results(table: RawTable, options: list[str], parties: list[str], list_seats: int) -> tuple[pd.DataFrame, int | None, int | None]:
+def check_results(table: RawTable, options: list[str], parties: list[str],
+                  list_seats: int) -> tuple[pd.DataFrame, int | None, int | None]:
     """Validate the national result; return (per-option table, invalid votes, registered voters)."""
     _check_header(table, required=["entry", "votes", "seats"], allowed=["entry", "votes", "seats", "published_percent"],
                   what="entry, votes, seats, published_percent")

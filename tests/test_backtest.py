@@ -6,9 +6,9 @@ import json
 
 import numpy as np
 import pytest
+from conftest import QUICK
 
 import polls
-from conftest import QUICK
 from models.backtest import backtest, backtestable, summarise
 from models.simulate import PosteriorDraws, simulate, simulate_counts
 

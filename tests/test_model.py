@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from conftest import QUICK
 
 import polls
-from conftest import QUICK
 from models.fit import DiagnosticsError, check_diagnostics, require_passing
 from models.fusion import model_inputs, previous_prior
 from models.infosets import election_night, parse_information_set

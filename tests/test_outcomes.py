@@ -6,8 +6,13 @@ import numpy as np
 import pytest
 import xarray as xr
 
-from models.outcomes import (majority_seats, most_likely_outcomes, outcome_probability, seat_summary,
-                             two_thirds_seats)
+from models.outcomes import (
+    majority_seats,
+    most_likely_outcomes,
+    outcome_probability,
+    seat_summary,
+    two_thirds_seats,
+)
 
 
 def test_majority_thresholds():

@@ -7,8 +7,8 @@ import json
 import math
 
 import pytest
-
 from conftest import QUICK
+
 from models.forecast import forecast, run
 from models.report import REPORT_FILES, ReportExistsError, report_data, write_report
 
@@ -55,6 +55,28 @@ def test_report_files_exist_parse_and_every_figure_is_finite(run_2021, tmp_path)
 
 
 @pytest.mark.slow
+def test_findings_name_exactly_the_missed_intervals(run_2021):
+    data = report_data(run_2021)
+    before_count = [s for s in data["information_sets"] if not s["counted_regions"]]
+    for s in before_count:
+        missed = [o for o, v in s["scores"]["shares"].items() if not v["covered_90"]]
+        line = next(f for f in data["findings"] if f.startswith(f"[{s['name']}] ") and "interval" in f)
+        if missed:
+            assert f"for {len(missed)} of " in line
+            assert all(f"{o} (" in line for o in missed)
+        else:
+            assert "every actual share" in line
+    # the model against the best baseline it could have been: poll baselines before the exit polls
+    poll_best = min(b["crps_mean"] for b in data["baselines"] if b["information_set"] == "polls")
+    any_best = min(b["crps_mean"] for b in data["baselines"])
+    assert f": {poll_best:.2f} pp)." in next(f for f in data["findings"] if f.startswith("[polls] mean CRPS"))
+    assert f": {any_best:.2f} pp)." in next(f for f in data["findings"] if f.startswith("[polls+exit] mean CRPS"))
+    # one partial count (4 regions) among the information sets: its coverage is the sentence's figure
+    partial = data["information_sets"][2]["scores"]["coverage"]["90"]
+    assert f"(1 information set), the 90% intervals covered {100 * partial:.0f}%" in data["findings"][-1]
+
+
+@pytest.mark.slow
 def test_point_baselines_score_their_absolute_errors(run_2021):
     actual = run_2021.election.result_shares() * 100
     for baseline in run_2021.baselines:
@@ -97,7 +119,7 @@ def test_existing_files_need_force_and_writes_are_atomic(run_2021, tmp_path, mon
     with pytest.raises(ReportExistsError, match="--force"):
         write_report(run_2021, tmp_path)
 
-    import models.report as report
+    from models import report
 
     def broken(*args, **kwargs):
         raise KeyboardInterrupt

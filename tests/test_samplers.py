@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from conftest import QUICK
 
 import polls
-from conftest import QUICK
 from models.fit import FusionModel
 from models.forecast import forecast
 

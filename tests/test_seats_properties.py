@@ -7,9 +7,9 @@ from fractions import Fraction
 import numpy as np
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
+from reference_seats import reference_allocate
 
 from models.seats import METHODS, allocate
-from reference_seats import reference_allocate
 
 SETTINGS = settings(max_examples=300, deadline=None)
 

@@ -8,7 +8,13 @@ import pytest
 
 import polls
 from models.forecast import share_summary
-from models.simulate import BLOCK, PosteriorDraws, block_indices, simulate, simulate_counts
+from models.simulate import (
+    BLOCK,
+    PosteriorDraws,
+    block_indices,
+    simulate,
+    simulate_counts,
+)
 
 
 @pytest.fixture(scope="module")
