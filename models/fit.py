@@ -231,8 +231,11 @@ class FusionModel:
             was_compiled = self._compiled.nutpie is not None
             self.compile()
             seconds["compile"] = 0.0 if was_compiled else self.compile_seconds
-            known = self._compiled.nutpie.shared_data
-            compiled = self._compiled.nutpie.with_data(**{k: v for k, v in data.items() if k in known})
+            compiled = self._compiled.nutpie
+            # the numba backend lists its data as `shared_data`, the JAX backend (a PyFuncModel) as
+            # `_shared_data`; either accepts only the names its logp uses
+            known = getattr(compiled, "shared_data", None) or getattr(compiled, "_shared_data", {})
+            compiled = compiled.with_data(**{k: v for k, v in data.items() if k in known})
             start = time.perf_counter()
             idata = nutpie.sample(compiled, draws=draws, tune=tune, chains=chains, seed=seed,
                                   target_accept=target_accept, progress_bar=progress, save_warmup=False)
