@@ -40,7 +40,7 @@ def run_election(election_id: str, out: str | None, information_sets: Sequence[s
     from models.forecast import run
     from models.report import report_data, write_report
 
-    election = polls.load(election_id) if election_id in polls.available() else polls.load_path(election_id)
+    election = polls.load_any(election_id)
     result = run(election, information_sets, n=n, seed=seed, **fit_options)
     if out is not None:
         write_report(result, Path(out) / election.id, force=force)
@@ -83,7 +83,7 @@ def backtest(election_ids: Sequence[str] | None = None, *, out: str | Path | Non
     ids = list(election_ids) if election_ids else polls.available()
     skipped, todo = {}, []
     for eid in ids:
-        election = polls.load(eid) if eid in polls.available() else polls.load_path(eid)
+        election = polls.load_any(eid)
         reason = backtestable(election)
         if reason:
             skipped[election.id] = reason

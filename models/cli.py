@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 import warnings
 from collections.abc import Sequence
@@ -36,7 +35,7 @@ def _cmd_data_list(args: argparse.Namespace) -> int:
 
 
 def _cmd_data_show(args: argparse.Namespace) -> int:
-    print(_election_arg(args.election).summary())
+    print(polls.load_any(args.election).summary())
     return 0
 
 
@@ -114,7 +113,7 @@ def _cmd_report(args: argparse.Namespace) -> int:
     from models.forecast import run, stderr_progress
     from models.report import REPORT_FILES, ReportExistsError, write_report
 
-    election = _election_arg(args.election)
+    election = polls.load_any(args.election)
     if not election.has_results:
         raise UsageError(f"{election.id} has no results.csv: nothing to score (use 'pollmc forecast')")
     out = Path(args.out) if args.out else Path("reports") / election.id
@@ -142,7 +141,7 @@ def _cmd_forecast(args: argparse.Namespace) -> int:
     from models.infosets import parse_information_set
     from models.report import _clean
 
-    election = _election_arg(args.election)
+    election = polls.load_any(args.election)
     parse_information_set(args.information_set, election)
     _fit_options(args)
     stderr_progress(f"{election.id} [{args.information_set}]: compiling and sampling")
@@ -179,13 +178,13 @@ def _cmd_backtest(args: argparse.Namespace) -> int:
 
     out = Path(args.out)
     ids = args.elections or None
+    # reports go to out/ID/ under each election's own id, whether it was named by id or by folder
+    report_ids = [polls.load_any(eid).id for eid in ids] if ids else polls.available()
     targets = [out / "backtest.json", out / "backtest.md"] + [
-        out / eid / name for eid in (ids or polls.available()) for name in REPORT_FILES]
+        out / eid / name for eid in report_ids for name in REPORT_FILES]
     existing = [str(p) for p in targets if p.exists()]
     if existing and not args.force:
         raise UsageError(f"{existing[0]} already exists; use --force to overwrite")
-    for eid in ids or []:
-        _election_arg(eid)
     if args.workers is not None and args.workers < 0:
         raise UsageError(f"--workers must be 0 or more, got {args.workers}")
     sets = [s.strip() for s in args.information_sets.split(";")] if args.information_sets else None
@@ -241,15 +240,6 @@ def _add_fit_options(p: argparse.ArgumentParser) -> None:
                    help="nutpie when installed (auto), or PyMC's NUTS")
     p.add_argument("--simulations", type=int, default=100_000, help="simulated elections (default 100,000)")
     p.add_argument("--seed", type=int, default=0, help="seed of sampling and simulation (default 0)")
-
-
-def _election_arg(value: str) -> polls.Election:
-    """An election given as a bundled id or as a folder path."""
-    if value in polls.available():
-        return polls.load(value)
-    if os.path.isdir(value):
-        return polls.load_path(value)
-    return polls.load(value)  # raises DataError naming the bundled ids
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -15,6 +15,7 @@ from .load import (
     DATA_DIR,
     available,
     load,
+    load_any,
     load_path,
     load_previous,
     load_us_poll_errors,
@@ -22,5 +23,5 @@ from .load import (
 
 __all__ = [
     "AGAINST_ALL", "DATA_DIR", "METHODS", "THRESHOLD_BASES", "DataError", "Election", "SeatRule",
-    "available", "load", "load_path", "load_previous", "load_us_poll_errors",
+    "available", "load", "load_any", "load_path", "load_previous", "load_us_poll_errors",
 ]

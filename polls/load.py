@@ -23,7 +23,7 @@ from .validate import (
     check_results,
 )
 
-__all__ = ["DATA_DIR", "available", "load", "load_path", "load_previous", "load_us_poll_errors"]
+__all__ = ["DATA_DIR", "available", "load", "load_any", "load_path", "load_previous", "load_us_poll_errors"]
 
 #: Folder of the bundled data sets, inside the installed package.
 DATA_DIR = Path(__file__).resolve().parent / "data"
@@ -41,6 +41,16 @@ def load(election_id: str) -> Election:
         raise DataError(f"unknown election id '{election_id}'; bundled: {', '.join(available())} "
                         "(use polls.load_path(folder) for your own)")
     return load_path(DATA_DIR / election_id)
+
+
+def load_any(source: str | Path) -> Election:
+    """A bundled election by id or, failing that, one from a folder: what a command-line argument
+    or a list of elections to backtest may hold. Neither: the error names the bundled ids."""
+    if str(source) in available():
+        return load(str(source))
+    if Path(source).is_dir():
+        return load_path(source)
+    return load(str(source))
 
 
 def load_path(folder: str | Path) -> Election:
