@@ -25,6 +25,7 @@ import scoringrules as sr
 import xarray as xr
 
 import polls
+from models.outcomes import outcome_probability
 from models.simulate import seats_and_passes
 
 __all__ = ["ENERGY_MEMBERS", "INTERVALS", "Forecast", "baseline_forecasts", "model_forecast", "score",
@@ -148,12 +149,11 @@ def score(forecast: Forecast, election: polls.Election, *, seed: int = 0, point_
     members = draws if len(draws) <= ENERGY_MEMBERS else draws[rng.choice(len(draws), ENERGY_MEMBERS, replace=False)]
     energy = float(sr.es_ensemble(actual, members))
 
-    hits = int((forecast.seats == actual_seats).all(axis=1).sum())
-    m = forecast.members
+    hits, m = outcome_probability(forecast.seats, actual_seats)
     if m == 1:
         hits, m = hits * point_members, point_members
     p_actual = (hits + 0.5) / (m + 1)
-    actual_passed = np.isin(np.arange(len(parties)), np.flatnonzero(_actual_passed(election)))
+    actual_passed = _actual_passed(election)
     p_pass = forecast.passed.mean(axis=0)
     brier = (p_pass - actual_passed) ** 2
     median_seats = np.median(forecast.seats, axis=0)

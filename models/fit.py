@@ -4,8 +4,9 @@
 information set's data into the same model (no new graph) and samples it with nutpie when
 installed (one numba compile serves every information set) or PyMC's NUTS otherwise. Every fit
 is checked: R-hat at most 1.01, bulk and tail effective sample size at least 400, no
-divergences (`Diagnostics`). `require_passing(fit)` raises `DiagnosticsError` naming the failing
-figures; the report and the forecast commands call it before presenting anything.
+divergences (`Diagnostics`). `models.forecast` presents nothing of a fit whose diagnostics
+fail (the report lists it as refused, with the failing figures); `require_passing(fit)` raises
+`DiagnosticsError` naming them, for a notebook that wants to stop there.
 """
 
 from __future__ import annotations

@@ -23,12 +23,11 @@ import xarray as xr
 
 import polls
 from models.evaluate import INTERVALS, baseline_forecasts, model_forecast, score
-from models.fit import Fit, FusionModel, require_passing
+from models.fit import Fit, FusionModel
 from models.infosets import InformationSet, election_night, parse_information_set
 from models.outcomes import (
     empirical_quantiles,
     most_likely_outcomes,
-    outcome_probability,
     seat_summary,
 )
 from models.simulate import simulate
@@ -96,10 +95,6 @@ def seats_check(election: polls.Election) -> str | None:
             f"its votes ({'/'.join(map(str, by_rule))}); scores use the recorded seats")
 
 
-def _house_seats(election: polls.Election) -> int | None:
-    return election.total_seats if election.other_seats_kind == "appointed" else None
-
-
 def forecast(election: polls.Election, information_set: str | InformationSet = "polls", *, n: int = 100_000,
              seed: int = 0, model: FusionModel | None = None, keep_simulation: bool = True,
              **fit_options) -> ForecastResult:
@@ -112,20 +107,17 @@ def forecast(election: polls.Election, information_set: str | InformationSet = "
     model = model or FusionModel.for_election(election)
     fit = model.fit(info, seed=seed, **fit_options)
     result = ForecastResult(election, info, fit)
-    try:
-        require_passing(fit)
-    except Exception:  # DiagnosticsError: keep the figures, present nothing
+    if not fit.diagnostics.passed:  # keep the figures, present nothing
         result.refused = fit.diagnostics.failures
         return result
     sim = simulate(fit, n, seed=seed)
     result.share_table = share_summary(sim["shares"])
     result.seat_table = seat_summary(sim["seats"], list_seats=election.list_seats,
-                                     house_seats=_house_seats(election), passed=sim["passed"].values)
+                                     house_seats=election.house_seats, passed=sim["passed"].values)
     result.outcomes = most_likely_outcomes(sim["seats"], top=10)
     if election.has_results:
-        count, total = outcome_probability(sim["seats"], election.result_seats().to_numpy())
-        result.p_actual_seats = count / total
         result.score = score(model_forecast(sim), election, seed=seed)
+        result.p_actual_seats = result.score["p_actual_seats"]
     if keep_simulation:
         result.simulation = sim
     return result
@@ -165,8 +157,9 @@ def run(election: polls.Election, information_sets: Sequence[str | InformationSe
         results.append(result)
     baselines = ([score(b, election, seed=seed, point_members=n) for b in baseline_forecasts(election)]
                  if election.has_results else [])
-    settings = {"simulations": n, "seed": seed, **{k: v for k, v in fit_options.items()}}
-    notes = list(model.inputs.notes) + ([seats_check(election)] if seats_check(election) else [])
+    settings = {"simulations": n, "seed": seed, **fit_options}
+    problem = seats_check(election)
+    notes = list(model.inputs.notes) + ([problem] if problem else [])
     return Run(election, results, baselines, settings, notes, model.compile_seconds, model)
 
 

@@ -207,33 +207,35 @@ def _figures(run: Run, data: dict) -> list[tuple[str, str]]:
         errors = pd.DataFrame({s["name"]: {o: v["median"] - v["actual"] for o, v in s["scores"]["shares"].items()}
                                for s in scored}).T
         figures.append(("Sharpening over election night", _png(plots.plot_sharpening(widths, errors))))
-    informed = _most_informed_fit(run)
-    if informed is not None and "house" in informed.idata.posterior:
-        post = informed.idata.posterior["house"]
-        low, high = (post.quantile(q, ("chain", "draw")).to_pandas() for q in (0.05, 0.95))
-        figures.append((f"House effects of the pre-election polls [{informed.information_set.name}]",
-                        _png(plots.plot_house_effects(post.median(("chain", "draw")).to_pandas(), low, high))))
+    if "house_effects" in data:  # the posterior summary report_data already took
+        house = data["house_effects"]
+        median, low, high = (pd.DataFrame({firm: {o: v[stat] for o, v in options.items()}
+                                           for firm, options in house["firms"].items()}).T
+                             for stat in ("median", "low_90", "high_90"))
+        figures.append((f"House effects of the pre-election polls [{house['information_set']}]",
+                        _png(plots.plot_house_effects(median, low, high))))
     if election.has_results and len(election.polls):
         figures.append(("Each poll's error", _png(plots.plot_poll_errors(plots.poll_errors(election)))))
     return figures
 
 
 # -- Markdown and HTML ---------------------------------------------------------------------
+def _score_columns(sc: dict) -> dict:
+    """The headline scores of the model or a baseline, as the summary table shows them."""
+    return {"CRPS (pp)": sc["crps_mean"], "energy (pp)": sc["energy_score"], "P(actual seats)": sc["p_actual_seats"],
+            "log score seats": sc["log_score_seats"], "seat error": sc["seat_abs_error"],
+            "coverage 90%": sc["coverage"]["90"]}
+
+
 def _summary_rows(data: dict) -> list[dict]:
     rows = []
     for s in data["information_sets"]:
         row = {"information set": s["name"], "diagnostics": "passed" if s["diagnostics"]["passed"] else "FAILED"}
         if s.get("scores"):
-            sc = s["scores"]
-            row.update({"CRPS (pp)": sc["crps_mean"], "energy (pp)": sc["energy_score"],
-                        "P(actual seats)": sc["p_actual_seats"], "log score seats": sc["log_score_seats"],
-                        "seat error": sc["seat_abs_error"], "coverage 90%": sc["coverage"]["90"]})
+            row.update(_score_columns(s["scores"]))
         rows.append(row)
     for b in data["baselines"]:
-        rows.append({"information set": f"baseline: {b['name']}", "diagnostics": "",
-                     "CRPS (pp)": b["crps_mean"], "energy (pp)": b["energy_score"],
-                     "P(actual seats)": b["p_actual_seats"], "log score seats": b["log_score_seats"],
-                     "seat error": b["seat_abs_error"], "coverage 90%": b["coverage"]["90"]})
+        rows.append({"information set": f"baseline: {b['name']}", "diagnostics": "", **_score_columns(b)})
     return rows
 
 

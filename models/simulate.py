@@ -144,10 +144,9 @@ def summarise_counts(draws: PosteriorDraws, counts: pd.Series) -> dict[str, pd.D
     election = draws.election
     seats, passed = seats_and_passes(election, draws.shares)
     weights = counts.to_numpy()
-    house = election.total_seats if election.other_seats_kind == "appointed" else None
     return {
         "shares": share_summary(draws.shares, election.options, weights=weights),
-        "seats": seat_summary(seats, election.party_codes, list_seats=election.list_seats, house_seats=house,
-                              passed=passed, weights=weights),
+        "seats": seat_summary(seats, election.party_codes, list_seats=election.list_seats,
+                              house_seats=election.house_seats, passed=passed, weights=weights),
         "outcomes": most_likely_outcomes(seats, election.party_codes, weights=weights),
     }

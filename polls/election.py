@@ -126,6 +126,13 @@ class Election:
     def exit_firms(self) -> list[str]:
         return list(dict.fromkeys(self.exit_polls["firm"])) if len(self.exit_polls) else []
 
+    @property
+    def house_seats(self) -> int | None:
+        """Seats of the whole house when its other seats belong to no list (appointed, as the 9
+        Assembly seats of the Mazhilis), so that majorities of the house can be asked of the
+        lists; None when the other seats are elected or there are none."""
+        return self.total_seats if self.other_seats_kind == "appointed" else None
+
     # -- the actual outcome -------------------------------------------------------------
     @property
     def has_results(self) -> bool:
