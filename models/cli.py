@@ -56,8 +56,8 @@ def _cmd_seats(args: argparse.Namespace) -> int:
 
     votes = _parse_votes(args.votes)
     if args.election:
-        given = [name for name in ("method", "seats", "threshold", "threshold_base", "runner_up_min")
-                 if getattr(args, name) is not None]
+        given = [name for name in ("method", "seats", "threshold", "threshold_base", "runner_up_min", "first_divisor",
+                                   "exempt", "seatless") if getattr(args, name) is not None]
         if given:
             raise UsageError(f"--election takes the rule from the file; do not also give --{given[0].replace('_', '-')}")
         path = Path(args.election)
@@ -65,7 +65,7 @@ def _cmd_seats(args: argparse.Namespace) -> int:
         if len(votes) != len(election.options):
             raise UsageError(f"{len(votes)} vote counts given; {election.id} has {len(election.options)} options "
                              f"({', '.join(election.options)})")
-        seats = allocate_rule(votes, election.rule, against_all=election.has_against_all)
+        seats = allocate_rule(votes, election.rule, election.options)
     else:
         if args.method is None or args.seats is None:
             raise UsageError("give --method and --seats, or --election FILE")
@@ -79,12 +79,38 @@ def _cmd_seats(args: argparse.Namespace) -> int:
             raise UsageError(f"--runner-up-min must be between 1 and --seats, got {args.runner_up_min}")
         if sum(votes) <= 0:
             raise UsageError("at least one list needs votes")
+        if args.first_divisor is not None:
+            if args.method != "modified-sainte-lague":
+                raise UsageError("--first-divisor applies to --method modified-sainte-lague only")
+            problem = polls.election.first_divisor_problem(args.first_divisor)
+            if problem:
+                raise UsageError(f"--first-divisor: {problem}")
+        exempt = _positions(args.exempt, len(votes), "--exempt")
+        seatless = _positions(args.seatless, len(votes), "--seatless")
+        if (exempt & seatless).any():
+            raise UsageError("a list cannot be both --exempt and --seatless")
+        if seatless.all():
+            raise UsageError("every entry is --seatless: no list can win seats")
+        base = args.threshold_base
+        if base is None and seatless.any():
+            base = float(sum(votes)) if votes.dtype.kind == "f" else int(sum(votes))
         seats = allocate(votes, args.seats, args.method, threshold=args.threshold or 0.0,
-                         threshold_base=args.threshold_base, runner_up_min_seats=args.runner_up_min,
-                         runner_up_reading=args.runner_up_reading)
+                         threshold_base=base, eligible=~seatless, exempt=exempt,
+                         runner_up_min_seats=args.runner_up_min, runner_up_reading=args.runner_up_reading,
+                         first_divisor=1.4 if args.first_divisor is None else args.first_divisor)
     values = [int(s) for s in seats]
     print(json.dumps(values) if args.json else " ".join(map(str, values)))
     return 0
+
+
+def _positions(indices: list[int] | None, n: int, flag: str) -> np.ndarray:
+    """A boolean mask over `n` lists from 1-based positions given on the command line."""
+    mask = np.zeros(n, bool)
+    for index in indices or []:
+        if not 1 <= index <= n:
+            raise UsageError(f"{flag} {index}: positions run from 1 to {n} (one per vote count given)")
+        mask[index - 1] = True
+    return mask
 
 
 def _parse_votes(texts: list[str]) -> np.ndarray:
@@ -280,6 +306,13 @@ def build_parser() -> argparse.ArgumentParser:
                    help="if only one list passes, admit the runner-up with at least K seats (Kazakhstan: 2)")
     p.add_argument("--runner-up-reading", choices=("floor", "exact"), default="floor",
                    help="'floor': the runner-up joins the allocation with at least K seats (default); 'exact': exactly K")
+    p.add_argument("--first-divisor", type=float, metavar="D",
+                   help="first divisor of modified-sainte-lague (default 1.4; Sweden since 2018: 1.2)")
+    p.add_argument("--exempt", type=int, nargs="+", metavar="INDEX",
+                   help="1-based positions of lists admitted whatever their share (national minorities)")
+    p.add_argument("--seatless", type=int, nargs="+", metavar="INDEX",
+                   help="1-based positions of entries that count in the threshold base but win no seats "
+                   "(e.g. all other lists as one figure)")
     p.add_argument("--election", metavar="FILE", help="take the rule from an election.toml (or its folder) instead of options")
     p.add_argument("--json", action="store_true", help="print a JSON list of integers and nothing else")
     p.set_defaults(func=_cmd_seats)

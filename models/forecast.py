@@ -86,13 +86,18 @@ def seats_check(election: polls.Election) -> str | None:
 
     if not election.has_results or election.results.loc[election.party_codes, "seats"].isna().any():
         return None
-    by_rule = allocate_rule(election.result_votes().to_numpy(), election.rule,
-                            against_all=election.has_against_all)[: len(election.party_codes)]
+    by_rule = allocate_rule(election.result_votes().to_numpy(), election.rule, election.options)
+    by_rule = by_rule[: len(election.party_codes)]
     recorded = election.result_seats().to_numpy()
     if (by_rule == recorded).all():
         return None
-    return (f"the seats in results.csv ({'/'.join(map(str, recorded))}) differ from what the rule gives for "
-            f"its votes ({'/'.join(map(str, by_rule))}); scores use the recorded seats")
+    differences = ", ".join(f"{code} {int(r)} against {int(b)}" for code, r, b in
+                            zip(election.party_codes, recorded, by_rule) if r != b)
+    if election.rule.approximate:
+        return (f"the rule approximates the law: official seats against the national rule's: {differences}; "
+                "scores use the official seats")
+    return (f"the seats in results.csv differ from what the rule gives for its votes ({differences}, "
+            "recorded against rule); scores use the recorded seats")
 
 
 def forecast(election: polls.Election, information_set: str | InformationSet = "polls", *, n: int = 100_000,

@@ -29,29 +29,46 @@ This module has no PyMC, no I/O and no pandas: plain numpy in, numpy out.
 from __future__ import annotations
 
 from fractions import Fraction
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-__all__ = ["DIVISOR_METHODS", "METHODS", "QUOTA_METHODS", "allocate", "allocate_rule", "threshold_passed"]
+__all__ = ["DIVISOR_METHODS", "METHODS", "QUOTA_METHODS", "admitted_rule", "allocate", "allocate_rule", "rule_terms",
+           "threshold_passed"]
 
 QUOTA_METHODS = ("hare", "droop")
 DIVISOR_METHODS = ("dhondt", "sainte-lague", "modified-sainte-lague")
 METHODS = QUOTA_METHODS + DIVISOR_METHODS
 
+#: The code `polls` gives the 'against all' option (kept here so this module imports nothing).
+AGAINST_ALL = "against_all"
+
 _FRACTION_BITS = 32
 _ONE = np.int64(1) << _FRACTION_BITS
 
 
-def _divisors(method: str, k: NDArray[np.int64]) -> NDArray[np.float64]:
-    """Divisor for a list's (k+1)-th seat, on an integer scale so that it is exact in floats."""
+def _divisors(method: str, k: NDArray[np.int64], first: tuple[int, int] = (7, 5)) -> NDArray[np.float64]:
+    """Divisor for a list's (k+1)-th seat, on an integer scale so that it is exact in floats.
+    `first` is the modified Sainte-Laguë first divisor as a fraction p/q (1.4 = 7/5): its
+    divisors p/q, 3, 5, ... are scaled by q to p, 3q, 5q, ..."""
     if method == "dhondt":
         return (k + 1).astype(np.float64)  # 1, 2, 3, ...
     if method == "sainte-lague":
         return (2 * k + 1).astype(np.float64)  # 1, 3, 5, ...
-    # modified Sainte-Laguë 1.4, 3, 5, ... scaled by 5: 7, 15, 25, ...
-    return np.where(k == 0, 7.0, (10 * k + 5).astype(np.float64))
+    p, q = first
+    return np.where(k == 0, float(p), (q * (2 * k + 1)).astype(np.float64))
+
+
+def _first_divisor_fraction(first_divisor: float) -> tuple[int, int]:
+    """The first divisor as an exact decimal fraction p/q; checked as `polls` checks it."""
+    if not 0 < first_divisor <= 3:
+        raise ValueError(f"first_divisor must be above 0 and at most 3, got {first_divisor!r}")
+    fraction = Fraction(str(float(first_divisor)))
+    if fraction.denominator > 1000:
+        raise ValueError(f"first_divisor {first_divisor!r} has more than three decimals")
+    return fraction.numerator, fraction.denominator
 
 
 def _snap_significand(x: NDArray[np.float64]) -> NDArray[np.float64]:
@@ -77,14 +94,24 @@ def threshold_passed(votes: ArrayLike, threshold: float, base: ArrayLike | None 
 
 
 def _passed(votes: NDArray, threshold: float, base: NDArray | None, eligible: NDArray[np.bool_]) -> NDArray[np.bool_]:
-    """Threshold test on lists-first arrays (n_lists, n_elections)."""
+    """Threshold test on lists-first arrays (n_lists, n_elections).
+
+    Integer votes: votes * 100 >= base * t exactly, with t the decimal the user wrote
+    (`str(float(threshold))`, so 100 * 0.07 is 7.000000000000001, not 7); in int64 when the
+    products fit, else in Python integers, so no vote count or threshold can overflow.
+    """
     if base is None:
         base = (votes if eligible.all() else votes * eligible[:, None]).sum(axis=0)
-    if np.issubdtype(votes.dtype, np.integer) and np.issubdtype(np.asarray(base).dtype, np.integer):
+    base = np.asarray(base)
+    if np.issubdtype(votes.dtype, np.integer) and np.issubdtype(base.dtype, np.integer):
         fraction = Fraction(str(float(threshold)))
-        passed = votes * (100 * fraction.denominator) >= np.asarray(base, np.int64) * fraction.numerator
+        left, right = 100 * fraction.denominator, fraction.numerator
+        largest = max(int(votes.max(initial=0)) * left, int(base.max(initial=0)) * right)
+        if largest >= 2**63:
+            votes, base = votes.astype(object), base.astype(object)
+        passed = np.asarray(votes * left >= base * right, dtype=bool)
     else:
-        passed = votes * 100.0 >= np.asarray(base) * (float(threshold) * (1.0 - 1e-12))
+        passed = votes * 100.0 >= base * (float(threshold) * (1.0 - 1e-12))
     passed &= votes > 0
     if not eligible.all():
         passed &= eligible[:, None]
@@ -103,6 +130,7 @@ def allocate(
     runner_up_min_seats: int | None = None,
     runner_up_reading: str = "floor",
     if_none_pass: str = "all_lists",
+    first_divisor: float = 1.4,
 ) -> NDArray[np.int64]:
     """Seats of each list under a proportional rule; lists on the last axis, registration order.
 
@@ -114,7 +142,8 @@ def allocate(
         Seats to allocate.
     method : {"hare", "droop", "dhondt", "sainte-lague", "modified-sainte-lague"}
     threshold : float
-        Minimum share in percent of `threshold_base`; 0 for none.
+        Minimum share in percent of `threshold_base`; 0 for none. With integer votes the
+        comparison is exact for the decimal written (see `_passed`).
     threshold_base : array (...,), optional
         What the threshold is a share of, per election (e.g. valid votes including 'against
         all'). Default: the votes of all eligible lists.
@@ -128,6 +157,9 @@ def allocate(
         The runner-up clause (see the module docstring); None for no such clause.
     if_none_pass : {"all_lists"}
         What happens when no list passes: the threshold is waived.
+    first_divisor : float
+        First divisor of `modified-sainte-lague` (1.4 in Norway and in Sweden before 2018, 1.2
+        in Sweden since); at most three decimals, in (0, 3].
 
     Returns
     -------
@@ -147,6 +179,7 @@ def allocate(
         raise ValueError(f"runner_up_reading must be 'floor' or 'exact', got {runner_up_reading!r}")
     if if_none_pass != "all_lists":
         raise ValueError(f"unknown if_none_pass {if_none_pass!r} (known: all_lists)")
+    first = _first_divisor_fraction(first_divisor) if method == "modified-sainte-lague" else (7, 5)
     integer = np.issubdtype(votes.dtype, np.integer)
     if not integer and not np.issubdtype(votes.dtype, np.floating):
         raise ValueError(f"votes must be integers or floats, got dtype {votes.dtype}")
@@ -163,7 +196,7 @@ def allocate(
     in_play = v.sum(axis=0) if eligible.all() else (v * eligible[:, None]).sum(axis=0)
     if not integer and not np.isfinite(in_play).all():
         raise ValueError("votes must be finite")
-    if integer and v.size and int(v.max()) > (2**62) // (2 * (seats + 1) * n_lists):
+    if integer and v.size and int(v.max()) > (2**62) // (2 * (seats + 1) * n_lists * first[1]):
         raise ValueError("vote counts too large for exact integer arithmetic")
     if (in_play == 0).any():
         raise ValueError("an election with no votes for any list that can win seats")
@@ -192,7 +225,7 @@ def allocate(
     if method in QUOTA_METHODS:
         result = _largest_remainder(counted, admitted, seats, method, integer)
     else:
-        result = _highest_averages(counted, admitted, seats, method, integer)
+        result = _highest_averages(counted, admitted, seats, method, integer, first)
 
     if clause_rows.size:
         minimum = min(int(runner_up_min_seats), seats)
@@ -244,7 +277,7 @@ def _largest_remainder(counted: NDArray, admitted: NDArray[np.bool_], seats: int
 
 
 def _highest_averages(counted: NDArray, admitted: NDArray[np.bool_], seats: int, method: str,
-                      integer: bool) -> NDArray[np.int64]:
+                      integer: bool, first: tuple[int, int] = (7, 5)) -> NDArray[np.int64]:
     """The `seats` largest quotients votes / divisor; ties to the first registered.
 
     Starts from the seats whose quotients reach a common cut c (exact for integers, to 2**-32
@@ -258,8 +291,9 @@ def _highest_averages(counted: NDArray, admitted: NDArray[np.bool_], seats: int,
     else:  # Sainte-Laguë: v / (k + 1/2) at or above V / S, i.e. the quota rounded half up
         whole, fraction, scale = _whole_and_fraction(counted, seats, 1, integer)
         result = whole + (2 * fraction >= scale)
-        if method == "modified-sainte-lague":  # the first seat needs v / 0.7 at or above V / S
-            result = np.where(10 * (whole * scale + fraction) >= 7 * scale, result, 0)
+        if method == "modified-sainte-lague":  # the first seat needs v / (p/2q) at or above V / S
+            p, q = first
+            result = np.where(2 * q * (whole * scale + fraction) >= p * scale, np.maximum(result, 1), 0)
     result = np.where(admitted, result, 0)
     values = counted.astype(np.float64)
     left = seats - result.sum(axis=0)
@@ -270,12 +304,12 @@ def _highest_averages(counted: NDArray, admitted: NDArray[np.bool_], seats: int,
                 break
             held = result[:, rows]
             if step == 1:  # the best next quotient gets a seat; first maximum: first registered
-                quotient = values[:, rows] / _divisors(method, held)
+                quotient = values[:, rows] / _divisors(method, held, first)
                 if not integer:
                     quotient = _snap_significand(quotient)
                 winner = np.argmax(np.where(admitted[:, rows], quotient, -np.inf), axis=0)
             else:  # the worst last quotient gives its seat back; last minimum: last registered
-                quotient = values[:, rows] / _divisors(method, np.maximum(held - 1, 0))
+                quotient = values[:, rows] / _divisors(method, np.maximum(held - 1, 0), first)
                 if not integer:
                     quotient = _snap_significand(quotient)
                 quotient = np.where(held > 0, quotient, np.inf)[::-1]
@@ -285,26 +319,43 @@ def _highest_averages(counted: NDArray, admitted: NDArray[np.bool_], seats: int,
     return result
 
 
-def allocate_rule(votes: ArrayLike, rule: Any, *, against_all: bool = False,
-                  **overrides: Any) -> NDArray[np.int64]:
-    """Allocate under an election's `SeatRule` (from `polls`).
+def rule_terms(votes: ArrayLike, rule: Any, options: Sequence[str]) -> dict[str, Any]:
+    """What `allocate` needs beyond the votes to apply an election's `SeatRule` (from `polls`),
+    `options` naming the last axis of `votes`: which entries can win seats, the threshold base
+    and the exempt lists.
 
-    With `against_all=True` the last entry of `votes` is the 'against all' count: it wins no
-    seats, is never in the quota, and is in the threshold base when the rule's base is
-    "valid_votes". Seats are returned for every entry (0 for 'against all').
+    Options in `rule.seatless` (all other lists as one figure) and 'against all' win no seats
+    and are never in the quota. The threshold base counts seatless options always and 'against
+    all' when the rule's base is "valid_votes". Lists in `rule.exempt` pass whatever their share.
     """
     votes = np.asarray(votes)
-    n = votes.shape[-1]
-    eligible = np.ones(n, bool)
+    options = list(options)
+    if votes.shape[-1] != len(options):
+        raise ValueError(f"votes have {votes.shape[-1]} entries on the last axis; the rule's options are {options}")
+    against_all = np.array([o == AGAINST_ALL for o in options])
+    eligible = ~against_all & ~np.isin(options, list(rule.seatless))
     base = None
-    if against_all:
-        eligible[-1] = False
-        if rule.threshold_base == "valid_votes":
-            base = votes.sum(axis=-1)
-    options = dict(
-        method=rule.method, threshold=rule.threshold, threshold_base=base, eligible=eligible,
-        runner_up_min_seats=rule.runner_up_min_seats, runner_up_reading=rule.runner_up_reading,
-        if_none_pass=rule.if_none_pass,
+    if not eligible.all():
+        counts = ~against_all if rule.threshold_base == "party_votes" else np.ones(len(options), bool)
+        base = votes.sum(axis=-1) if counts.all() else (votes * counts).sum(axis=-1)
+    return {"eligible": eligible, "threshold_base": base, "exempt": np.isin(options, list(rule.exempt))}
+
+
+def allocate_rule(votes: ArrayLike, rule: Any, options: Sequence[str], **overrides: Any) -> NDArray[np.int64]:
+    """Allocate under an election's `SeatRule`, `options` naming the last axis of `votes`
+    (see `rule_terms`). Seats are returned for every option (0 where seatless)."""
+    settings = dict(
+        method=rule.method, threshold=rule.threshold, runner_up_min_seats=rule.runner_up_min_seats,
+        runner_up_reading=rule.runner_up_reading, if_none_pass=rule.if_none_pass,
+        first_divisor=rule.first_divisor, **rule_terms(votes, rule, options),
     )
-    options.update(overrides)
-    return allocate(votes, rule.seats, **options)
+    settings.update(overrides)
+    return allocate(votes, rule.seats, **settings)
+
+
+def admitted_rule(votes: ArrayLike, rule: Any, options: Sequence[str]) -> NDArray[np.bool_]:
+    """Which options reach the rule's threshold or are exempt from it (with votes); never a
+    seatless option. The runner-up clause and a waived threshold are not counted here."""
+    terms = rule_terms(votes, rule, options)
+    passed = threshold_passed(votes, rule.threshold, terms["threshold_base"], terms["eligible"])
+    return passed | (terms["exempt"] & terms["eligible"] & (np.asarray(votes) > 0))

@@ -23,10 +23,10 @@ import pandas as pd
 import xarray as xr
 
 import polls
-from models.seats import allocate_rule, threshold_passed
+from models.seats import admitted_rule, allocate_rule
 
-__all__ = ["BLOCK", "PosteriorDraws", "block_indices", "posterior_draws", "simulate", "simulate_counts",
-           "summarise_counts", "threshold_base"]
+__all__ = ["BLOCK", "PosteriorDraws", "block_indices", "posterior_draws", "seats_and_passes", "simulate",
+           "simulate_counts", "summarise_counts"]
 
 #: Draws per independently seeded block (a fixed size keeps results independent of chunking).
 BLOCK = 1 << 16
@@ -66,19 +66,12 @@ def block_indices(n_posterior: int, n: int, seed: int, blocks: range | None = No
         yield rng.integers(0, n_posterior, size=size)
 
 
-def threshold_base(election: polls.Election, shares: np.ndarray) -> np.ndarray | None:
-    """What the rule's threshold is a share of, per draw (None: the lists' own votes)."""
-    if election.has_against_all and election.rule.threshold_base == "valid_votes":
-        return shares.sum(axis=-1)
-    return None
-
-
 def seats_and_passes(election: polls.Election, shares: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Seats of every party and whether it passed the threshold, for share draws (..., K)."""
+    """Seats of every party and whether it passed the threshold (or is exempt from it), for
+    share draws (..., K)."""
     n_parties = len(election.party_codes)
-    seats = allocate_rule(shares, election.rule, against_all=election.has_against_all)[..., :n_parties]
-    eligible = np.array([o in election.party_codes for o in election.options])
-    passed = threshold_passed(shares, election.rule.threshold, threshold_base(election, shares), eligible)
+    seats = allocate_rule(shares, election.rule, election.options)[..., :n_parties]
+    passed = admitted_rule(shares, election.rule, election.options)
     return seats, passed[..., :n_parties]
 
 

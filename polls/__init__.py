@@ -14,6 +14,7 @@ from .errors import DataError
 from .load import (
     DATA_DIR,
     available,
+    check_previous_chain,
     load,
     load_any,
     load_path,
@@ -23,5 +24,5 @@ from .load import (
 
 __all__ = [
     "AGAINST_ALL", "DATA_DIR", "METHODS", "THRESHOLD_BASES", "DataError", "Election", "SeatRule",
-    "available", "load", "load_any", "load_path", "load_previous", "load_us_poll_errors",
+    "available", "check_previous_chain", "load", "load_any", "load_path", "load_previous", "load_us_poll_errors",
 ]

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 
-__all__ = ["AGAINST_ALL", "METHODS", "THRESHOLD_BASES", "Election", "SeatRule"]
+__all__ = ["AGAINST_ALL", "METHODS", "THRESHOLD_BASES", "Election", "SeatRule", "first_divisor_problem"]
 
 #: Code of the 'against all' ballot option: counted in the votes, never given seats.
 AGAINST_ALL = "against_all"
@@ -24,14 +24,27 @@ METHODS = {
     "droop": "largest remainder, exact Droop (Hagenbach-Bischoff) quota (votes / (seats + 1))",
     "dhondt": "D'Hondt highest averages (divisors 1, 2, 3, ...)",
     "sainte-lague": "Sainte-Laguë highest averages (divisors 1, 3, 5, ...)",
-    "modified-sainte-lague": "modified Sainte-Laguë (divisors 1.4, 3, 5, ...)",
+    "modified-sainte-lague": "modified Sainte-Laguë (first divisor 1.4 unless stated, then 3, 5, ...)",
 }
 
-#: What a threshold is a share of.
+#: What a threshold is a share of. Seatless options (e.g. all other lists as one figure) are
+#: votes for lists and count in both; 'against all' only in valid_votes.
 THRESHOLD_BASES = {
     "party_votes": "valid votes cast for all party lists",
-    "valid_votes": "valid votes including 'against all'",
+    "valid_votes": "all valid votes (including 'against all')",
 }
+
+
+def first_divisor_problem(value: float) -> str | None:
+    """Why `value` cannot be a modified Sainte-Laguë first divisor, or None if it can: the seat
+    engine compares quotients exactly, which needs 0 < d <= 3 with at most three decimals."""
+    from fractions import Fraction
+
+    if not 0 < value <= 3:
+        return f"first divisor {value:g} must be above 0 and at most 3 (1.4 in Norway, 1.2 in Sweden since 2018)"
+    if Fraction(str(float(value))).denominator > 1000:
+        return f"first divisor {value!r} has more than three decimals"
+    return None
 
 
 @dataclass(frozen=True)
@@ -43,6 +56,11 @@ class SeatRule:
     admitted too and gets at least this many seats (`runner_up_reading="floor"`: it joins
     the allocation with that floor; `"exact"`: it gets exactly that many). `None`: no clause.
     `if_none_pass="all_lists"`: when no list passes, the threshold is waived.
+    `first_divisor`: of modified Sainte-Laguë. `exempt`: lists admitted whatever their share
+    (national minorities). `seatless`: options that are not lists (all other lists as one
+    figure): they count in the threshold base, never win a seat. `approximate`: the national
+    rule only approximates the law (e.g. overhang and levelling seats), so official seats may
+    differ from it.
     """
 
     method: str
@@ -53,16 +71,29 @@ class SeatRule:
     runner_up_min_seats: int | None = None
     runner_up_reading: str = "floor"
     if_none_pass: str = "all_lists"
+    first_divisor: float = 1.4
+    exempt: tuple[str, ...] = ()
+    seatless: tuple[str, ...] = ()
+    approximate: bool = False
     note: str = ""
 
     def describe(self) -> str:
         """One line a reader of an electoral law recognises."""
-        text = f"{self.seats} seats, {METHODS[self.method]}"
+        method = METHODS[self.method]
+        if self.method == "modified-sainte-lague":
+            method = f"modified Sainte-Laguë (divisors {self.first_divisor:g}, 3, 5, ...)"
+        text = f"{self.seats} seats, {method}"
         if self.threshold:
             text += f", {self.threshold:g}% threshold of {THRESHOLD_BASES[self.threshold_base]}"
         if self.runner_up_min_seats:
             how = "at least" if self.runner_up_reading == "floor" else "exactly"
             text += f"; if one list passes, the runner-up gets {how} {self.runner_up_min_seats} seats"
+        if self.exempt:
+            text += f"; exempt from the threshold: {', '.join(self.exempt)}"
+        if self.seatless:
+            text += f"; {', '.join(self.seatless)} counted but never seated"
+        if self.approximate:
+            text += " (a national approximation of the law)"
         return text
 
 
@@ -112,6 +143,17 @@ class Election:
     def options(self) -> list[str]:
         """Every ballot option that receives votes: the parties, then 'against all' if offered."""
         return self.party_codes + ([AGAINST_ALL] if self.has_against_all else [])
+
+    @property
+    def seatless(self) -> list[str]:
+        """Options that never win seats: seatless [[parties]] and 'against all'."""
+        return list(self.rule.seatless) + ([AGAINST_ALL] if self.has_against_all else [])
+
+    @property
+    def reported_in(self) -> dict[str, str]:
+        """Option -> the option whose figure includes it where a poll leaves it blank."""
+        column = self.parties["reported_in"] if "reported_in" in self.parties else pd.Series(dtype=object)
+        return {code: host for code, host in column.items() if isinstance(host, str)}
 
     @property
     def region_codes(self) -> list[str]:

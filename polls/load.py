@@ -23,7 +23,8 @@ from .validate import (
     check_results,
 )
 
-__all__ = ["DATA_DIR", "available", "load", "load_any", "load_path", "load_previous", "load_us_poll_errors"]
+__all__ = ["DATA_DIR", "available", "check_previous_chain", "load", "load_any", "load_path", "load_previous",
+           "load_us_poll_errors"]
 
 #: Folder of the bundled data sets, inside the installed package.
 DATA_DIR = Path(__file__).resolve().parent / "data"
@@ -78,7 +79,8 @@ def load_path(folder: str | Path) -> Election:
     results_raw = _optional_table(folder / "results.csv")
     results, invalid, registered = (None, None, None)
     if results_raw is not None:
-        results, invalid, registered = check_results(results_raw, options, parties, meta["list_seats"])
+        results, invalid, registered = check_results(results_raw, options, parties, meta["list_seats"],
+                                                        meta["rule"].seatless)
     regional_raw = _optional_table(folder / "regional_results.csv")
     regional = None
     if regional_raw is not None:
@@ -91,16 +93,47 @@ def load_path(folder: str | Path) -> Election:
 
 
 def load_previous(election: Election) -> Election | None:
-    """The election named by `previous`: a bundled id, or a folder relative to this one."""
+    """The election named by `previous`: a bundled id, or a folder next to this one's folder
+    (`previous = "de-2017"` beside `de-2021/`). A folder next to the election's own folder wins
+    over a bundled id of the same name, so a user's own chain is never replaced by ours."""
     if not election.previous:
         return None
-    if election.previous in available():
-        return load(election.previous)
-    if election.path is not None and (election.path / election.previous).is_dir():
-        return load_path(election.path / election.previous)
-    raise DataError(f"previous election '{election.previous}' is neither a bundled id nor a folder "
-                    "next to this one", file=str(election.path / "election.toml") if election.path else None,
-                    field="previous")
+    file = str(election.path / "election.toml") if election.path else None
+    sibling = election.path.parent / election.previous if election.path is not None else None
+    try:
+        if sibling is not None and sibling.is_dir() and sibling.resolve() != election.path:
+            return load_path(sibling)
+        if election.previous in available():
+            return load(election.previous)
+    except DataError as exc:
+        raise DataError(f"previous election '{election.previous}' does not load: {exc}", file=file,
+                        field="previous") from None
+    raise DataError(f"previous election '{election.previous}' is neither a bundled id nor a folder next to "
+                    f"this one ({sibling or 'the folder is not known'})", file=file, field="previous")
+
+
+def check_previous_chain(election: Election) -> list[Election]:
+    """Follow `previous` links and check each: the previous election loads, is earlier, and every
+    `predecessor` code names one of its options. Returns the chain, newest first (without
+    `election`). Raises DataError naming the file and field of the first broken link."""
+    chain, current, seen = [], election, {election.path}
+    while current.previous:
+        earlier = load_previous(current)
+        file = str(current.path / "election.toml") if current.path else None
+        if earlier.path in seen:
+            raise DataError(f"previous election '{current.previous}' leads back to an election already in the "
+                            "chain", file=file, field="previous")
+        if earlier.date >= current.date:
+            raise DataError(f"previous election '{current.previous}' ({earlier.date}) is not before this one "
+                            f"({current.date})", file=file, field="previous")
+        for i, (code, predecessor) in enumerate(current.parties["predecessor"].items(), start=1):
+            if isinstance(predecessor, str) and predecessor not in earlier.options:
+                raise DataError(f"predecessor '{predecessor}' of {code} is not an option of '{earlier.id}' "
+                                f"({', '.join(earlier.options)})", file=file, field=f"parties[{i}].predecessor")
+        seen.add(earlier.path)
+        chain.append(earlier)
+        current = earlier
+    return chain
 
 
 def load_us_poll_errors() -> pd.DataFrame:

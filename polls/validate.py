@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .election import AGAINST_ALL, METHODS, THRESHOLD_BASES, SeatRule
+from .election import AGAINST_ALL, METHODS, THRESHOLD_BASES, SeatRule, first_divisor_problem
 from .errors import DataError
 
 __all__ = [
@@ -114,7 +114,8 @@ def _share(table: RawTable, row: int, field: str, text: str) -> float | None:
 TOP_KEYS = {"id", "name", "country", "chamber", "date", "total_seats", "list_seats", "previous",
             "other_seats", "rule", "ballot", "parties", "regions", "election_night", "sources", "note"}
 RULE_KEYS = {"method", "threshold", "threshold_base", "tie_break", "runner_up_min_seats",
-             "runner_up_reading", "if_none_pass", "note"}
+             "runner_up_reading", "if_none_pass", "first_divisor", "threshold_exempt", "approximate", "note"}
+PARTY_KEYS = {"code", "name", "predecessor", "seatless", "reported_in", "note"}
 
 
 def check_election_toml(doc: dict[str, Any], file: str = "election.toml") -> dict[str, Any]:
@@ -192,13 +193,15 @@ def check_election_toml(doc: dict[str, Any], file: str = "election.toml") -> dic
         where = f"parties[{i + 1}]."
         if not isinstance(entry, dict):
             raise err("each party is a [[parties]] table", f"parties[{i + 1}]")
-        unknown(entry, {"code", "name", "predecessor", "note"}, where)
+        unknown(entry, PARTY_KEYS, where)
         code = get(entry, "code", str, where)
         _check_code(code, err, f"{where}code")
         parties.append({
             "code": code,
             "name": get(entry, "name", str, where),
             "predecessor": get(entry, "predecessor", str, where, required=False),
+            "seatless": get(entry, "seatless", bool, where, required=False, default=False),
+            "reported_in": get(entry, "reported_in", str, where, required=False),
             "note": get(entry, "note", str, where, required=False, default=""),
         })
         if not parties[-1]["name"].strip():
@@ -207,6 +210,18 @@ def check_election_toml(doc: dict[str, Any], file: str = "election.toml") -> dic
     dup = _first_duplicate(codes)
     if dup:
         raise err(f"party code '{dup}' is used twice", "parties")
+    hosts = codes + ([AGAINST_ALL] if out["has_against_all"] else [])
+    for i, party in enumerate(parties):
+        host = party["reported_in"]
+        if host is None:
+            continue
+        field = f"parties[{i + 1}].reported_in"
+        if host == party["code"] or host not in hosts:
+            raise err(f"'{host}' is not another option of this election (options: {', '.join(hosts)})", field)
+        if parties[codes.index(host)]["reported_in"] if host in codes else False:
+            raise err(f"'{host}' is itself reported inside another option; name that option instead", field)
+    if all(p["seatless"] for p in parties):
+        raise err("every option is seatless: at least one list must be able to win seats", "parties")
     out["parties"] = pd.DataFrame(parties).set_index("code")
     out["parties"].index.name = "party"
 
@@ -234,9 +249,24 @@ def check_election_toml(doc: dict[str, Any], file: str = "election.toml") -> dic
     none_pass = get(rule, "if_none_pass", str, "rule.", required=False, default="all_lists")
     if none_pass != "all_lists":
         raise err(f"unknown value '{none_pass}' (known: all_lists)", "rule.if_none_pass")
+    first_divisor = get(rule, "first_divisor", (int, float), "rule.", required=False)
+    if first_divisor is not None:
+        if method != "modified-sainte-lague":
+            raise err(f"first_divisor applies to modified-sainte-lague only (method is {method})", "rule.first_divisor")
+        problem = first_divisor_problem(first_divisor)
+        if problem:
+            raise err(problem, "rule.first_divisor")
+    exempt = get(rule, "threshold_exempt", list, "rule.", required=False, default=[])
+    for code in exempt:
+        if code not in codes or out["parties"].loc[code, "seatless"]:
+            raise err(f"'{code}' is not a list of this election that can win seats", "rule.threshold_exempt")
     out["rule"] = SeatRule(method=method, seats=list_seats, threshold=threshold, threshold_base=base,
                            tie_break=tie, runner_up_min_seats=runner, runner_up_reading=reading,
-                           if_none_pass=none_pass, note=get(rule, "note", str, "rule.", required=False, default=""))
+                           if_none_pass=none_pass, first_divisor=float(first_divisor or 1.4),
+                           exempt=tuple(exempt),
+                           seatless=tuple(c for c in codes if out["parties"].loc[c, "seatless"]),
+                           approximate=get(rule, "approximate", bool, "rule.", required=False, default=False),
+                           note=get(rule, "note", str, "rule.", required=False, default=""))
 
     # -- regions ----------------------------------------------------------------------
     regions = []
@@ -244,18 +274,19 @@ def check_election_toml(doc: dict[str, Any], file: str = "election.toml") -> dic
         where = f"regions[{i + 1}]."
         if not isinstance(entry, dict):
             raise err("each region is a [[regions]] table", f"regions[{i + 1}]")
-        unknown(entry, {"code", "name", "turnout_percent", "note"}, where)
+        unknown(entry, {"code", "name", "turnout_percent", "group", "note"}, where)
         code = get(entry, "code", str, where)
         _check_code(code, err, f"{where}code")
         turnout = get(entry, "turnout_percent", (int, float), where, required=False)
         if turnout is not None and not 0 < turnout <= 100:
             raise err(f"turnout {turnout}% is outside 0-100", f"{where}turnout_percent")
         regions.append({"code": code, "name": get(entry, "name", str, where),
-                        "turnout_percent": np.nan if turnout is None else float(turnout)})
+                        "turnout_percent": np.nan if turnout is None else float(turnout),
+                        "group": get(entry, "group", str, where, required=False)})
     dup = _first_duplicate([r["code"] for r in regions])
     if dup:
         raise err(f"region code '{dup}' is used twice", "regions")
-    out["regions"] = (pd.DataFrame(regions, columns=["code", "name", "turnout_percent"])
+    out["regions"] = (pd.DataFrame(regions, columns=["code", "name", "turnout_percent", "group"])
                       .set_index("code").rename_axis("region"))
 
     night = get(doc, "election_night", dict, "", required=False, default={})
@@ -405,9 +436,10 @@ def _check_header(table: RawTable, required: list[str], allowed: list[str], what
 # ---------------------------------------------------------------------------------------
 # results.csv
 # ---------------------------------------------------------------------------------------
-def check_results(table: RawTable, options: list[str], parties: list[str],
-                  list_seats: int) -> tuple[pd.DataFrame, int | None, int | None]:
-    """Validate the national result; return (per-option table, invalid votes, registered voters)."""
+def check_results(table: RawTable, options: list[str], parties: list[str], list_seats: int,
+                  seatless: tuple[str, ...] = ()) -> tuple[pd.DataFrame, int | None, int | None]:
+    """Validate the national result; return (per-option table, invalid votes, registered voters).
+    Seatless options (not lists) must have 0 seats or none recorded."""
     _check_header(table, required=["entry", "votes", "seats"], allowed=["entry", "votes", "seats", "published_percent"],
                   what="entry, votes, seats, published_percent")
     allowed = [*options, "invalid", "registered"]
@@ -424,6 +456,8 @@ def check_results(table: RawTable, options: list[str], parties: list[str],
         seats = _count(table, r, "seats", cell["seats"])
         if entry not in parties and seats is not None:
             raise table.error(f"'{entry}' cannot win seats; leave seats empty", r, "seats")
+        if entry in seatless and seats:
+            raise table.error(f"'{entry}' is seatless (not a list) in election.toml, so its seats must be 0", r, "seats")
         if seats is not None and seats > list_seats:
             raise table.error(f"{seats} seats is more than the {list_seats} list seats", r, "seats")
         percent_text = cell.get("published_percent", "")

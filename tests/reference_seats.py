@@ -10,16 +10,16 @@ from __future__ import annotations
 from fractions import Fraction
 
 
-def _divisor(method: str, k: int) -> Fraction:
+def _divisor(method: str, k: int, first_divisor: float = 1.4) -> Fraction:
     if method == "dhondt":
         return Fraction(k + 1)
     if method == "sainte-lague":
         return Fraction(2 * k + 1)
-    return Fraction(7, 5) if k == 0 else Fraction(2 * k + 1)  # modified Sainte-Laguë
+    return Fraction(str(first_divisor)) if k == 0 else Fraction(2 * k + 1)  # modified Sainte-Laguë
 
 
 def reference_allocate(votes, seats, method, threshold=0, base=None, eligible=None, exempt=None,
-                       runner_up_min_seats=None, runner_up_reading="floor"):
+                       runner_up_min_seats=None, runner_up_reading="floor", first_divisor=1.4):
     votes = [Fraction(v) for v in votes]
     n = len(votes)
     eligible = [True] * n if eligible is None else list(eligible)
@@ -56,7 +56,7 @@ def reference_allocate(votes, seats, method, threshold=0, base=None, eligible=No
             for i in range(n):
                 if not admitted[i]:
                     continue
-                q = votes[i] / _divisor(method, result[i])
+                q = votes[i] / _divisor(method, result[i], first_divisor)
                 if best is None or q > best[0]:
                     best = (q, i)
             result[best[1]] += 1

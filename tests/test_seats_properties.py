@@ -37,6 +37,8 @@ def elections(draw, *, with_clauses=True):
             assume(sum(v for v, e in zip(votes, eligible) if e) > 0)
         if draw(st.booleans()):
             case["exempt"] = draw(st.lists(st.booleans(), min_size=n, max_size=n))
+    if case["method"] == "modified-sainte-lague" and draw(st.booleans()):
+        case["first_divisor"] = draw(st.sampled_from([1.2, 1.4, 1.0, 0.5, 2.0, 2.999, 3.0]))
     return case
 
 
@@ -49,7 +51,8 @@ def _reference(case):
     return reference_allocate(case["votes"], case["seats"], case["method"], threshold=case["threshold"],
                               eligible=case.get("eligible"), exempt=case.get("exempt"),
                               runner_up_min_seats=case.get("runner_up_min_seats"),
-                              runner_up_reading=case.get("runner_up_reading", "floor"))
+                              runner_up_reading=case.get("runner_up_reading", "floor"),
+                              first_divisor=case.get("first_divisor", 1.4))
 
 
 @SETTINGS
@@ -135,3 +138,39 @@ def test_a_batch_equals_one_call_per_election(cases, method, seats):
     # and any leading shape works
     stacked = allocate(np.stack([batch, batch]), seats, method, threshold=5.0)
     assert stacked.shape == (2, *batch.shape) and (stacked[0] == together).all()
+
+
+@SETTINGS
+@given(st.lists(st.integers(0, 10**12), min_size=2, max_size=7),
+       st.floats(0.0, 99.0, allow_nan=False, allow_infinity=False), st.integers(1, 200),
+       st.sampled_from(["hare", "dhondt"]))
+def test_any_finite_threshold_and_large_votes_are_exact(votes, threshold, seats, method):
+    """Thresholds such as 100 * 0.07 (7.000000000000001) and counts up to 10**12: the exact test
+    must not overflow (it once multiplied in int64 and gave every seat to one list)."""
+    assume(sum(votes) > 0)
+    engine = allocate(np.array(votes, dtype=np.int64), seats, method, threshold=threshold)
+    assert engine.tolist() == reference_allocate(votes, seats, method, threshold=threshold)
+
+
+def test_threshold_written_as_a_float_product():
+    votes = [5621436, 518405, 498788, 116534, 82623, 57732, 45702]
+    assert allocate(np.array(votes), 98, "hare", threshold=100 * 0.07).tolist() == [83, 8, 7, 0, 0, 0, 0]
+
+
+@SETTINGS
+@given(elections(with_clauses=False), st.data())
+def test_a_seatless_option_only_counts_in_the_threshold_base(case, data):
+    """Marking an entry seatless gives the others exactly the seats the rule gives them when that
+    entry's votes count in the threshold base only (here: removed, and the base passed)."""
+    votes = case["votes"]
+    assume(len(votes) >= 2)
+    k = data.draw(st.integers(0, len(votes) - 1))
+    rest = votes[:k] + votes[k + 1:]
+    assume(sum(rest) > 0)
+    eligible = [i != k for i in range(len(votes))]
+    options = {key: case[key] for key in ("threshold", "first_divisor") if key in case}
+    seatless = allocate(np.array(votes), case["seats"], case["method"], eligible=eligible,
+                        threshold_base=sum(votes), **options)
+    without = allocate(np.array(rest), case["seats"], case["method"], threshold_base=sum(votes), **options)
+    assert seatless[k] == 0
+    assert np.delete(seatless, k).tolist() == without.tolist()
