@@ -43,11 +43,14 @@ def _cmd_data_validate(args: argparse.Namespace) -> int:
     from models.forecast import seats_check
 
     election = polls.load_path(args.path)
+    chain = polls.check_previous_chain(election)
     print(f"OK: {args.path} is a valid election data set")
     print(f"  {election!r}")
+    if chain:
+        print(f"  previous elections: {' <- '.join(e.id for e in chain)} (each loads; every predecessor code exists)")
     problem = seats_check(election)
     if problem:
-        print(f"  warning: {problem}")
+        print(f"  {'note' if election.rule.approximate else 'warning'}: {problem}")
     return 0
 
 

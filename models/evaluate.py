@@ -28,8 +28,8 @@ import polls
 from models.outcomes import outcome_probability
 from models.simulate import seats_and_passes
 
-__all__ = ["ENERGY_MEMBERS", "INTERVALS", "Forecast", "baseline_forecasts", "model_forecast", "score",
-           "scores_table"]
+__all__ = ["ENERGY_MEMBERS", "INTERVALS", "Forecast", "baseline_forecasts", "baseline_notes", "model_forecast",
+           "score", "scores_table", "split_reported_in"]
 
 INTERVALS = (0.5, 0.8, 0.9, 0.95)
 ENERGY_MEMBERS = 4000
@@ -72,36 +72,76 @@ def _renormalised(row: pd.Series, options: list[str]) -> np.ndarray:
     return values / values.sum()
 
 
+def _carried_forward(election: polls.Election, previous: polls.Election | None) -> pd.Series:
+    """Each option's share in the previous election through its predecessor (0 without one)."""
+    last = previous.result_shares() if previous is not None and previous.has_results else pd.Series(dtype=float)
+    carried = {}
+    for option in election.options:
+        source = option if option == polls.AGAINST_ALL else election.parties.loc[option, "predecessor"]
+        carried[option] = float(last.get(source, 0.0)) if isinstance(source, str) else 0.0
+    return pd.Series(carried)
+
+
+def split_reported_in(election: polls.Election, table: pd.DataFrame,
+                      weights: pd.Series) -> tuple[pd.DataFrame, list[str]]:
+    """Polls with a figure for every option, and notes on what could not be used.
+
+    A figure that holds options a poll left blank (their `reported_in`) is split among its own
+    option and those, in proportion to `weights` (the previous election's shares: the rule
+    stated in the report); an option with no previous share gets none of it, as a reader of
+    the headline figures sees none. Rows that still miss an option are dropped and noted.
+    """
+    table = table.copy()
+    options = election.options
+    for host in sorted(set(election.reported_in.values())):
+        guests = [o for o, h in election.reported_in.items() if h == host]
+        blank = table[guests].isna().to_numpy() & table[[host]].notna().to_numpy()
+        if not blank.any():
+            continue
+        w = weights[guests].to_numpy(float) * blank  # (rows, guests): only blank guests share the figure
+        total = weights[host] + w.sum(axis=1)
+        fraction = np.divide(w, total[:, None], out=np.zeros_like(w), where=total[:, None] > 0)
+        figure = table[host].to_numpy(float)
+        for g, guest in enumerate(guests):
+            table.loc[blank[:, g], guest] = (figure * fraction[:, g])[blank[:, g]]
+        table[host] = figure * (1 - fraction.sum(axis=1))
+    complete = table[options].notna().all(axis=1)
+    notes = []
+    if (~complete).any():
+        missing = sorted({o for o in options if table.loc[~complete, o].isna().any()})
+        notes.append(f"{int((~complete).sum())} of {len(table)} rows leave {', '.join(missing)} blank with no "
+                     "figure holding it (no reported_in): not used by the baselines")
+    return table[complete], notes
+
+
 def baseline_forecasts(election: polls.Election) -> list[Forecast]:
     """The forecasts a reader would otherwise trust, as point forecasts.
 
     Polls are renormalised over the ballot options, as a reader of the headline figures would
-    (undecided set aside); only polls that report every option are used. Each names the
-    information set it needs: "polls" (polls and the previous election) or "polls+exit".
+    (undecided set aside). An option a poll reports inside another figure (`reported_in`) gets
+    a part of that figure in proportion to the previous election's shares (`split_reported_in`);
+    `baseline_notes` says which polls could not be used. Each baseline names the information
+    set it needs: "polls" (polls and the previous election) or "polls+exit".
     """
     options = election.options
     out = []
-    complete = election.polls[election.polls[options].notna().all(axis=1)]
+    previous = polls.load_previous(election)
+    carried = _carried_forward(election, previous)
+    complete, _ = split_reported_in(election, election.polls, carried)
+    split = "; figures holding other options split by the previous election's shares" if election.reported_in else ""
     if len(complete):
         ordered = complete.assign(_row=np.arange(len(complete))).sort_values(["date", "_row"])
         last = ordered.iloc[-1]
         out.append(_point(election, "last poll", _renormalised(last, options),
-                          f"{last['firm']}, {last['date'].date()}"))
+                          f"{last['firm']}, {last['date'].date()}{split}"))
         latest = ordered.groupby("firm", sort=False).tail(1)
         average = np.mean([_renormalised(row, options) for _, row in latest.iterrows()], axis=0)
         out.append(_point(election, "firms' last polls (average)", average,
-                          ", ".join(f"{r['firm']} {r['date'].date()}" for _, r in latest.iterrows())))
-    previous = polls.load_previous(election)
+                          ", ".join(f"{r['firm']} {r['date'].date()}" for _, r in latest.iterrows()) + split))
     if previous is not None and previous.has_results:
-        last_shares = previous.result_shares()
-        carried = []
-        for option in options:
-            source = option if option == polls.AGAINST_ALL else election.parties.loc[option, "predecessor"]
-            carried.append(float(last_shares.get(source, 0.0)) if isinstance(source, str) else 0.0)
-        carried = np.array(carried)
-        out.append(_point(election, "previous election", carried / carried.sum(),
+        out.append(_point(election, "previous election", carried.to_numpy() / carried.sum(),
                           f"{previous.id}; options without a predecessor get 0"))
-    exits = election.exit_polls[election.exit_polls[options].notna().all(axis=1)]
+    exits, _ = split_reported_in(election, election.exit_polls, carried)
     for _, row in exits.iterrows():
         out.append(_point(election, f"exit poll: {row['firm']}", _renormalised(row, options),
                           information_set="polls+exit"))
@@ -109,6 +149,15 @@ def baseline_forecasts(election: polls.Election) -> list[Forecast]:
         average = np.mean([_renormalised(row, options) for _, row in exits.iterrows()], axis=0)
         out.append(_point(election, "exit polls (average)", average, information_set="polls+exit"))
     return out
+
+
+def baseline_notes(election: polls.Election) -> list[str]:
+    """What the baselines could not use: polls and exit polls that miss an option."""
+    carried = _carried_forward(election, polls.load_previous(election))
+    notes = []
+    for what, table in (("polls", election.polls), ("exit polls", election.exit_polls)):
+        notes += [f"{what}: {note}" for note in split_reported_in(election, table, carried)[1]]
+    return notes
 
 
 #: Shares (in points) closer than this count as equal: a forecast built from the counted

@@ -22,7 +22,7 @@ import pandas as pd
 import xarray as xr
 
 import polls
-from models.evaluate import INTERVALS, baseline_forecasts, model_forecast, score
+from models.evaluate import INTERVALS, baseline_forecasts, baseline_notes, model_forecast, score
 from models.fit import Fit, FusionModel
 from models.infosets import InformationSet, election_night, parse_information_set
 from models.outcomes import (
@@ -164,7 +164,7 @@ def run(election: polls.Election, information_sets: Sequence[str | InformationSe
                  if election.has_results else [])
     settings = {"simulations": n, "seed": seed, **fit_options}
     problem = seats_check(election)
-    notes = list(model.inputs.notes) + ([problem] if problem else [])
+    notes = list(model.inputs.notes) + ([problem] if problem else []) + baseline_notes(election)
     return Run(election, results, baselines, settings, notes, model.compile_seconds, model)
 
 

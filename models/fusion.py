@@ -46,7 +46,7 @@ import pytensor.tensor as pt
 import polls
 from models.priors import DefaultPriors, default_priors
 
-__all__ = ["ModelInputs", "build_model", "graph_key", "model_inputs", "observed_data", "previous_prior"]
+__all__ = ["ModelInputs", "build_model", "graph_key", "model_inputs", "observed_data", "previous_prior", "reporting"]
 
 UNDECIDED_MODES = ("modelled", "proportional")
 
@@ -65,13 +65,15 @@ class ModelInputs:
     poll_week: np.ndarray             # (N,) index into dates
     poll_firm: np.ndarray             # (N,)
     poll_decided: np.ndarray          # (N, K) decided composition, 0 where not reported
-    poll_mask: np.ndarray             # (N, K) bool: option reported
+    poll_mask: np.ndarray             # (N, K) bool: option reported (its own figure, perhaps with others inside)
+    poll_merge: np.ndarray            # (N, K, K) 1 where option k's share is inside column j's figure
     poll_remainder: np.ndarray        # (N,) share not attributed to a reported option
     poll_size: np.ndarray             # (N,) respondents, NaN if unknown
     exit_firms: list[str]
     exit_firm: np.ndarray             # (J,)
     exit_shares: np.ndarray           # (J, K)
     exit_mask: np.ndarray             # (J, K) bool
+    exit_merge: np.ndarray            # (J, K, K)
     exit_size: np.ndarray             # (J,) NaN if unknown
     regions: list[str]
     region_weight: np.ndarray         # (R,) sums to 1
@@ -112,6 +114,24 @@ def previous_prior(election: polls.Election, priors: DefaultPriors) -> tuple[np.
     return mean, sd, notes
 
 
+def reporting(table: pd.DataFrame, options: list[str], reported_in: dict[str, str]) -> tuple[np.ndarray, np.ndarray]:
+    """Which figure of each poll holds each option: (N, K, K) with 1 where option k is inside
+    column j (itself when reported, its `reported_in` option when blank and that one is
+    reported, nowhere when neither), and the (N, K) mask of columns reported.
+
+    Merging is exact for a Dirichlet: the sum of some of its components is the component of
+    a Dirichlet over the merged parts with their concentrations added."""
+    mask = table[options].notna().to_numpy() if len(table) else np.zeros((0, len(options)), bool)
+    merge = np.zeros((len(mask), len(options), len(options)))
+    index = {o: k for k, o in enumerate(options)}
+    for k, option in enumerate(options):
+        merge[:, k, k] = mask[:, k]
+        host = reported_in.get(option)
+        if host in index:
+            merge[:, k, index[host]] = ~mask[:, k] & mask[:, index[host]]
+    return merge, mask
+
+
 def model_inputs(election: polls.Election, priors: DefaultPriors | None = None) -> ModelInputs:
     """Arrays for `build_model` from an Election (all its polls, exit polls and regions)."""
     priors = priors or default_priors()
@@ -128,19 +148,21 @@ def model_inputs(election: polls.Election, priors: DefaultPriors | None = None) 
     dates = pd.DatetimeIndex([pd.Timestamp(election.date) - pd.Timedelta(weeks=w) for w in range(n_weeks)])
     firms = list(dict.fromkeys(table["firm"]))
     shares = table[options].to_numpy(float) / 100
-    mask = ~np.isnan(shares)
+    merge, mask = reporting(table, options, election.reported_in)
+    covered = merge.sum(axis=2) > 0
     reported = np.nansum(shares, axis=1)
     undecided = (table["undecided"].fillna(0) + table["other"].fillna(0)).to_numpy() / 100
     known_remainder = table["undecided"].notna().to_numpy()
-    # with an option missing, what is neither reported nor undecided/other belongs to it
-    remainder = np.where(~mask.all(axis=1) & known_remainder, undecided, 1 - reported)
+    # with an option missing (not even inside another figure), what is neither reported nor
+    # undecided/other belongs to it
+    remainder = np.where(~covered.all(axis=1) & known_remainder, undecided, 1 - reported)
     remainder = np.clip(remainder, 0.0, 0.95)
     decided = np.where(mask, np.nan_to_num(shares), 0.0)
     decided = decided / decided.sum(axis=1, keepdims=True)
 
     exits = election.exit_polls
     exit_shares = exits[options].to_numpy(float) / 100 if len(exits) else np.zeros((0, K))
-    exit_mask = ~np.isnan(exit_shares)
+    exit_merge, exit_mask = reporting(exits, options, election.reported_in)
     exit_shares = np.where(exit_mask, np.nan_to_num(exit_shares), 0.0)
     if len(exits):
         exit_shares = exit_shares / exit_shares.sum(axis=1, keepdims=True)
@@ -172,11 +194,11 @@ def model_inputs(election: polls.Election, priors: DefaultPriors | None = None) 
     return ModelInputs(
         election_id=election.id, options=options, parties=election.party_codes, prior_mean=mean, prior_sd=sd,
         dates=dates, firms=firms, poll_week=week, poll_firm=np.array([firms.index(f) for f in table["firm"]]),
-        poll_decided=decided, poll_mask=mask, poll_remainder=remainder,
+        poll_decided=decided, poll_mask=mask, poll_merge=merge, poll_remainder=remainder,
         poll_size=table["sample_size"].astype("float64").to_numpy(),
         exit_firms=exit_firms,
         exit_firm=np.array([exit_firms.index(f) for f in exits["firm"]], dtype=int) if len(exits) else np.zeros(0, int),
-        exit_shares=exit_shares, exit_mask=exit_mask, exit_size=exits["sample_size"].astype("float64").to_numpy(),
+        exit_shares=exit_shares, exit_mask=exit_mask, exit_merge=exit_merge, exit_size=exits["sample_size"].astype("float64").to_numpy(),
         regions=regions, region_weight=weight, region_observed=observed, region_has_result=has_result,
         notes=notes,
     )
@@ -197,14 +219,14 @@ def observed_data(inputs: ModelInputs) -> dict[str, np.ndarray]:
     """Every `pm.Data` container of the model and its value for these inputs (switches off)."""
     data = {
         "poll_week": inputs.poll_week, "poll_firm": inputs.poll_firm,
-        "poll_mask": inputs.poll_mask.astype(float), "poll_decided": inputs.poll_decided,
+        "poll_mask": inputs.poll_mask.astype(float), "poll_merge": inputs.poll_merge, "poll_decided": inputs.poll_decided,
         "poll_remainder": inputs.poll_remainder, "poll_size_known": np.nan_to_num(inputs.poll_size),
         "poll_size_missing": np.isnan(inputs.poll_size).astype(float),
     }
     if len(inputs.exit_firm):
         data.update(
             exit_used=np.zeros(len(inputs.exit_firm)), exit_firm_index=inputs.exit_firm,
-            exit_mask=inputs.exit_mask.astype(float),
+            exit_mask=inputs.exit_mask.astype(float), exit_merge=inputs.exit_merge,
             exit_log_shares=np.log(np.where(inputs.exit_mask, np.clip(inputs.exit_shares, 1e-9, None), 1.0)),
             exit_size_known=np.nan_to_num(inputs.exit_size), exit_size_missing=np.isnan(inputs.exit_size).astype(float))
     if inputs.regions:
@@ -255,7 +277,8 @@ def build_model(inputs: ModelInputs, priors: DefaultPriors | None = None, *,
     priors = priors or default_priors()
     K, N, J, R, T = (len(inputs.options), inputs.n_polls, len(inputs.exit_firm), len(inputs.regions),
                      len(inputs.dates))
-    coords = {"option": inputs.options, "date": inputs.dates, "poll": np.arange(N), "firm": inputs.firms}
+    coords = {"option": inputs.options, "column": inputs.options, "date": inputs.dates, "poll": np.arange(N),
+              "firm": inputs.firms}
     if T > 1:
         coords["step"] = inputs.dates[1:]
     if J:
@@ -320,6 +343,7 @@ def build_model(inputs: ModelInputs, priors: DefaultPriors | None = None, *,
         # -- pre-election polls -----------------------------------------------------------
         week = pm.Data("poll_week", values["poll_week"], dims="poll")
         mask = pm.Data("poll_mask", values["poll_mask"], dims=("poll", "option"))
+        merge = pm.Data("poll_merge", values["poll_merge"], dims=("poll", "option", "column"))
         decided = pm.Data("poll_decided", values["poll_decided"], dims=("poll", "option"))
         remainder = pm.Data("poll_remainder", values["poll_remainder"], dims="poll")
         size_known = pm.Data("poll_size_known", values["poll_size_known"], dims="poll")
@@ -335,14 +359,18 @@ def build_model(inputs: ModelInputs, priors: DefaultPriors | None = None, *,
             house_raw = pm.Normal("house_raw", 0.0, 1.0, dims=("firm", "option"))
             house = pm.Deterministic("house", house_sd * _centre(_centre(house_raw, 1), 0), dims=("firm", "option"))
             logits = logits + house[pm.Data("poll_firm", values["poll_firm"], dims="poll")]
-        expected = mask * pt.exp(logits)
+        # each column's expected figure: its own option plus the options reported inside it
+        expected = pt.sum(pt.exp(logits)[:, :, None] * merge, axis=1)
         expected = expected / pt.sum(expected, axis=1, keepdims=True)
         size = (size_known + size_missing * priors.n_unknown) * (1 - remainder)
         reported = pt.sum(mask, axis=1)
         if undecided == "modelled":
+            # undecided respondents who break evenly split over the options a poll covers,
+            # so a column holding several options gets their shares
+            options_in = pt.sum(merge, axis=1)
             even = pm.Beta("undecided_even", alpha=priors.undecided_alpha, beta=priors.undecided_beta)
             keep = 1.0 - remainder * even
-            implied = keep[:, None] * decided + (remainder * even / reported)[:, None] * mask
+            implied = keep[:, None] * decided + (remainder * even / pt.sum(options_in, axis=1))[:, None] * options_in
             pm.Potential("undecided_jacobian", pt.sum((reported - 1) * pt.log(keep)))
         else:
             implied = decided
@@ -353,6 +381,7 @@ def build_model(inputs: ModelInputs, priors: DefaultPriors | None = None, *,
         if J:
             used = pm.Data("exit_used", values["exit_used"], dims="exit_poll")
             exit_mask = pm.Data("exit_mask", values["exit_mask"], dims=("exit_poll", "option"))
+            exit_merge = pm.Data("exit_merge", values["exit_merge"], dims=("exit_poll", "option", "column"))
             exit_log = pm.Data("exit_log_shares", values["exit_log_shares"], dims=("exit_poll", "option"))
             exit_size_known = pm.Data("exit_size_known", values["exit_size_known"], dims="exit_poll")
             exit_size_missing = pm.Data("exit_size_missing", values["exit_size_missing"], dims="exit_poll")
@@ -368,7 +397,7 @@ def build_model(inputs: ModelInputs, priors: DefaultPriors | None = None, *,
                                               dims=("exit_firm", "option"))
                 exit_logits = exit_logits + exit_house[pm.Data("exit_firm_index", values["exit_firm_index"],
                                                                dims="exit_poll")]
-            exit_expected = exit_mask * pt.exp(exit_logits)
+            exit_expected = pt.sum(pt.exp(exit_logits)[:, :, None] * exit_merge, axis=1)
             exit_expected = exit_expected / pt.sum(exit_expected, axis=1, keepdims=True)
             exit_size = exit_size_known + exit_size_missing * priors.n_exit_unknown
             pm.Potential("exit_polls", pt.sum(used * _masked_dirichlet_logp(

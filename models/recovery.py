@@ -67,7 +67,8 @@ def synthetic_data(model: FusionModel, rng: np.random.Generator, *, poll_size: i
     trend = np.log(shares)[None, :] + walk
     logits = trend[inputs.poll_week] + bias + house[inputs.poll_firm] + poll_sd * _centre(rng.normal(size=(N, K)))
     decided = np.array([rng.dirichlet(poll_size * p) for p in _softmax(logits)])
-    data.update(poll_decided=decided, poll_mask=np.ones((N, K)), poll_remainder=np.zeros(N),
+    data.update(poll_decided=decided, poll_mask=np.ones((N, K)),
+                poll_merge=np.broadcast_to(np.eye(K), (N, K, K)).copy(), poll_remainder=np.zeros(N),
                 poll_size_known=np.full(N, float(poll_size)), poll_size_missing=np.zeros(N))
     exit_bias = priors.bias_sd * priors.exit_scale * _centre(rng.normal(size=K))
     if J:
@@ -77,6 +78,7 @@ def synthetic_data(model: FusionModel, rng: np.random.Generator, *, poll_size: i
                        + priors.poll_sd * priors.exit_scale * _centre(rng.normal(size=(J, K))))
         exit_shares = np.array([rng.dirichlet(exit_size * p) for p in _softmax(exit_logits)])
         data.update(exit_log_shares=np.log(exit_shares), exit_mask=np.ones((J, K)),
+                    exit_merge=np.broadcast_to(np.eye(K), (J, K, K)).copy(),
                     exit_size_known=np.full(J, float(exit_size)), exit_size_missing=np.zeros(J))
     return data, SyntheticTruth(shares, bias, house, exit_bias)
 

@@ -41,4 +41,31 @@ def test_validate_warns_when_recorded_seats_contradict_the_rule(folder_2021, cap
     path.write_text(path.read_text().replace("NO,5148074,76", "NO,5148074,75").replace("AJ,792828,12", "AJ,792828,13"))
     assert main(["data", "validate", str(folder_2021)]) == 0
     out = capsys.readouterr().out
-    assert "warning: the seats in results.csv (10/75/0/13/0) differ from what the rule gives" in out
+    assert "warning: the seats in results.csv differ from what the rule gives for its votes" in out
+    assert "NO 75 against 76, AJ 13 against 12" in out
+
+
+def test_previous_in_a_sibling_folder_and_a_broken_link(tmp_path, capsys):
+    """`previous` may name a folder next to this one; validate follows the chain and names the
+    file and field of a broken link."""
+    from conftest import copy_election
+
+    later = copy_election("kz-2021-mazhilis", tmp_path)
+    earlier = copy_election("kz-2016-mazhilis", tmp_path)
+    earlier.rename(tmp_path / "my-2016")
+    toml = later / "election.toml"
+    toml.write_text(toml.read_text().replace('previous = "kz-2016-mazhilis"', 'previous = "my-2016"'))
+    assert main(["data", "validate", str(later)]) == 0
+    assert "previous elections: kz-2016-mazhilis" in capsys.readouterr().out
+    import polls
+    assert polls.load_previous(polls.load_path(later)).path == (tmp_path / "my-2016").resolve()
+
+    toml.write_text(toml.read_text().replace('predecessor = "BIRLIK"', 'predecessor = "NOPE"'))
+    assert main(["data", "validate", str(later)]) == 2
+    err = capsys.readouterr().err
+    assert "election.toml" in err and "parties[5].predecessor" in err and "'NOPE'" in err
+
+    toml.write_text(toml.read_text().replace('previous = "my-2016"', 'previous = "my-2015"'))
+    assert main(["data", "validate", str(later)]) == 2
+    err = capsys.readouterr().err
+    assert "field 'previous'" in err and "neither a bundled id nor a folder next to this one" in err
