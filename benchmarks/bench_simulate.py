@@ -31,7 +31,7 @@ if mode == "dask":
     from dask.distributed import Client, LocalCluster
     cluster = LocalCluster(n_workers=2, threads_per_worker=1, dashboard_address=None)
     client = Client(cluster)
-from models.forecast import share_summary
+from models.outcomes import share_summary
 from models.outcomes import most_likely_outcomes, seat_summary
 from models.simulate import summarise_counts
 start = time.perf_counter()

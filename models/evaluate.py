@@ -25,13 +25,12 @@ import scoringrules as sr
 import xarray as xr
 
 import polls
-from models.outcomes import outcome_probability
+from models.outcomes import INTERVALS, outcome_probability
 from models.simulate import seats_and_passes
 
 __all__ = ["ENERGY_MEMBERS", "INTERVALS", "Forecast", "baseline_forecasts", "baseline_notes", "model_forecast",
            "score", "scores_table", "split_reported_in"]
 
-INTERVALS = (0.5, 0.8, 0.9, 0.95)
 ENERGY_MEMBERS = 4000
 
 

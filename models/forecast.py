@@ -22,7 +22,7 @@ import pandas as pd
 import xarray as xr
 
 import polls
-from models.evaluate import INTERVALS, baseline_forecasts, baseline_notes, model_forecast, score
+from models.evaluate import baseline_forecasts, baseline_notes, model_forecast, score
 from models.fit import Fit, FusionModel
 from models.infosets import InformationSet, election_night, parse_information_set
 from models.outcomes import (
@@ -32,31 +32,7 @@ from models.outcomes import (
 )
 from models.simulate import simulate
 
-__all__ = ["ForecastResult", "Run", "forecast", "run", "seats_check", "share_summary"]
-
-
-def share_summary(shares: xr.DataArray | np.ndarray, options: Sequence[str] | None = None,
-                  weights: np.ndarray | None = None) -> pd.DataFrame:
-    """Per option, in percent: mean, median and the central 50/80/90/95% intervals.
-
-    Quantiles are of the empirical distribution (inverted CDF), so counts of posterior draws
-    (`weights`) give exactly the figures of the elections they stand for.
-    """
-    if isinstance(shares, xr.DataArray):
-        options = list(shares.coords["option"].values)
-        shares = shares.transpose(..., "option").values.reshape(-1, len(options))
-    values = np.asarray(shares) * 100
-    w = np.ones(len(values)) if weights is None else np.asarray(weights, float)
-    levels = [0.5] + [q for level in INTERVALS for q in ((1 - level) / 2, (1 + level) / 2)]
-    found = dict(zip(levels, empirical_quantiles(values, levels, w)))
-    table = pd.DataFrame(index=pd.Index(list(options), name="option"))
-    table["mean"] = np.average(values, axis=0, weights=w)
-    table["median"] = found[0.5]
-    for level in INTERVALS:
-        low, high = found[(1 - level) / 2], found[(1 + level) / 2]
-        table[f"low_{int(level * 100)}"] = low
-        table[f"high_{int(level * 100)}"] = high
-    return table
+__all__ = ["ForecastResult", "Run", "forecast", "run", "seats_check"]
 
 
 @dataclass

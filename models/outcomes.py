@@ -18,8 +18,12 @@ import pandas as pd
 import xarray as xr
 from numpy.typing import ArrayLike
 
-__all__ = ["empirical_quantiles", "majority_seats", "most_likely_outcomes", "outcome_probability", "seat_summary",
+__all__ = ["INTERVALS", "empirical_quantiles", "majority_seats", "most_likely_outcomes", "outcome_probability", "seat_summary", "share_summary",
            "two_thirds_seats"]
+
+
+#: Central intervals reported and scored everywhere.
+INTERVALS = (0.5, 0.8, 0.9, 0.95)
 
 
 def empirical_quantiles(values: np.ndarray, quantiles: Sequence[float], weights: np.ndarray | None = None) -> np.ndarray:
@@ -133,3 +137,27 @@ def outcome_probability(seats: ArrayLike | xr.DataArray, outcome: ArrayLike) -> 
     seats, _ = _as_array(seats, None)
     outcome = np.asarray(outcome).reshape(1, -1)
     return int((seats == outcome).all(axis=1).sum()), len(seats)
+
+
+def share_summary(shares: xr.DataArray | np.ndarray, options: Sequence[str] | None = None,
+                  weights: np.ndarray | None = None) -> pd.DataFrame:
+    """Per option, in percent: mean, median and the central 50/80/90/95% intervals.
+
+    Quantiles are of the empirical distribution (inverted CDF), so counts of posterior draws
+    (`weights`) give exactly the figures of the elections they stand for.
+    """
+    if isinstance(shares, xr.DataArray):
+        options = list(shares.coords["option"].values)
+        shares = shares.transpose(..., "option").values.reshape(-1, len(options))
+    values = np.asarray(shares) * 100
+    w = np.ones(len(values)) if weights is None else np.asarray(weights, float)
+    levels = [0.5] + [q for level in INTERVALS for q in ((1 - level) / 2, (1 + level) / 2)]
+    found = dict(zip(levels, empirical_quantiles(values, levels, w)))
+    table = pd.DataFrame(index=pd.Index(list(options), name="option"))
+    table["mean"] = np.average(values, axis=0, weights=w)
+    table["median"] = found[0.5]
+    for level in INTERVALS:
+        low, high = found[(1 - level) / 2], found[(1 + level) / 2]
+        table[f"low_{int(level * 100)}"] = low
+        table[f"high_{int(level * 100)}"] = high
+    return table

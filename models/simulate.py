@@ -23,6 +23,7 @@ import pandas as pd
 import xarray as xr
 
 import polls
+from models.outcomes import most_likely_outcomes, seat_summary, share_summary
 from models.seats import admitted_rule, allocate_rule
 
 __all__ = ["BLOCK", "PosteriorDraws", "block_indices", "posterior_draws", "seats_and_passes", "simulate",
@@ -131,8 +132,6 @@ def simulate_counts(fit_or_draws, n: int, *, seed: int = 0, blocks_per_task: int
 def summarise_counts(draws: PosteriorDraws, counts: pd.Series) -> dict[str, pd.DataFrame]:
     """Share and seat summaries of simulated elections from `simulate_counts`: the same figures
     `simulate` gives for the same elections, computed once per posterior draw."""
-    from models.forecast import share_summary
-    from models.outcomes import most_likely_outcomes, seat_summary
 
     election = draws.election
     seats, passed = seats_and_passes(election, draws.shares)

@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 import polls
-from models.forecast import share_summary
+from models.outcomes import share_summary
 from models.simulate import (
     BLOCK,
     PosteriorDraws,
