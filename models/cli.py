@@ -28,9 +28,7 @@ class UsageError(Exception):
 
 
 def _cmd_data_list(args: argparse.Namespace) -> int:
-    for election_id in polls.available():
-        election = polls.load(election_id)
-        print(f"{election_id:<20} {election.name}")
+    print(polls.catalogue().to_string())
     return 0
 
 

@@ -14,6 +14,7 @@ from .errors import DataError
 from .load import (
     DATA_DIR,
     available,
+    catalogue,
     check_previous_chain,
     load,
     load_any,
@@ -24,5 +25,5 @@ from .load import (
 
 __all__ = [
     "AGAINST_ALL", "DATA_DIR", "METHODS", "THRESHOLD_BASES", "DataError", "Election", "SeatRule",
-    "available", "check_previous_chain", "load", "load_any", "load_path", "load_previous", "load_us_poll_errors",
+    "available", "catalogue", "check_previous_chain", "load", "load_any", "load_path", "load_previous", "load_us_poll_errors",
 ]

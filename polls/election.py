@@ -77,6 +77,17 @@ class SeatRule:
     approximate: bool = False
     note: str = ""
 
+    @property
+    def short(self) -> str:
+        """A few words for a table: method (first divisor), threshold, clauses."""
+        text = self.method + (f" {self.first_divisor:g}" if self.method == "modified-sainte-lague" else "")
+        text += f", {self.threshold:g}%" if self.threshold else ", no threshold"
+        if self.exempt:
+            text += f" ({', '.join(self.exempt)} exempt)"
+        if self.approximate:
+            text += ", approximate"
+        return text
+
     def describe(self) -> str:
         """One line a reader of an electoral law recognises."""
         method = METHODS[self.method]

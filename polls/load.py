@@ -23,7 +23,7 @@ from .validate import (
     check_results,
 )
 
-__all__ = ["DATA_DIR", "available", "check_previous_chain", "load", "load_any", "load_path", "load_previous",
+__all__ = ["DATA_DIR", "available", "catalogue", "check_previous_chain", "load", "load_any", "load_path", "load_previous",
            "load_us_poll_errors"]
 
 #: Folder of the bundled data sets, inside the installed package.
@@ -34,6 +34,18 @@ US_POLL_ERRORS = DATA_DIR / "us-poll-errors" / "raw-polls-1998-2016.csv"
 def available() -> list[str]:
     """Ids of the bundled elections, sorted."""
     return sorted(p.name for p in DATA_DIR.iterdir() if (p / "election.toml").is_file())
+
+
+def catalogue() -> pd.DataFrame:
+    """One row per bundled election: country, date, seats, rule, polls, firms, regions, exit polls."""
+    rows = []
+    for election_id in available():
+        e = load(election_id)
+        rows.append({"id": e.id, "country": e.country, "date": e.date.isoformat(),
+                     "seats": e.list_seats if e.total_seats == e.list_seats else f"{e.list_seats} of {e.total_seats}",
+                     "rule": e.rule.short, "polls": len(e.polls), "firms": len(e.firms),
+                     "regions": len(e.regions), "exit polls": len(e.exit_polls)})
+    return pd.DataFrame(rows).set_index("id")
 
 
 def load(election_id: str) -> Election:

@@ -18,7 +18,9 @@ def test_every_bundled_election_loads(election_id):
 
 
 def test_bundled_ids():
-    assert polls.available() == ["kz-2016-mazhilis", "kz-2021-mazhilis", "kz-2023-mazhilis"]
+    assert polls.available() == ["de-2009-bundestag", "de-2013-bundestag", "de-2017-bundestag", "de-2021-bundestag",
+                                 "kz-2016-mazhilis", "kz-2021-mazhilis", "kz-2023-mazhilis",
+                                 "se-2014-riksdag", "se-2018-riksdag", "se-2022-riksdag"]
 
 
 def test_2021_national_shares_from_votes():

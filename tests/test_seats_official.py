@@ -15,6 +15,8 @@ def test_bundled_official_list_seats(election_id):
     election = polls.load(election_id)
     votes = election.result_votes().to_numpy()
     seats = allocate_rule(votes, election.rule, election.options)
+    if election.results.loc[election.party_codes, "seats"].isna().any():
+        pytest.skip(f"{election_id}: the seats won are not in the bundled sources")
     expected = election.result_seats().to_numpy()
     if not election.rule.approximate:  # approximate rules are pinned per party in their own tests
         assert seats[: len(expected)].tolist() == expected.tolist()

@@ -149,8 +149,9 @@ OTHERS_NAME = "All other parties (Sonstige)"
 
 def _others_note(year: int) -> str:
     return ("Not a list: every party not named above, as one figure. Results: valid second votes minus the named "
-            f"options, per Land and nationally. It wins no seats. In {year} polls it is the firms' 'Sonstige' "
-            + ("figure." if year != 2021 else "figure derived as 100 minus the reported parties (see SOURCES.md)."))
+            "options, per Land and nationally. It wins no seats. "
+            + (f"In the {year} polls it is the firms' 'Sonstige' figure." if year != 2021 else
+               "In the 2021 polls it is derived as 100 minus the reported parties (see SOURCES.md)."))
 
 
 def _union(year: int, groups: tuple[str, ...], predecessor: str | None) -> Party:
@@ -232,16 +233,16 @@ ELECTIONS: tuple[Spec, ...] = (
                   "predecessor). No poll reports it: its share is inside the polls' other parties.",
                   reported_in=OTHERS),
             Party(OTHERS, OTHERS_NAME, predecessor=OTHERS,
-                  note=_others_note(2021) + " FW, listed by wahlrecht.de for some firms, is inside it: the source "
-                                            "code of the poll file dropped that column.",
+                  note=_others_note(2021) + " FW, listed by wahlrecht.de for some firms, is inside it: the parser "
+                                            "that made the poll file dropped that column.",
                   seatless=True),
         ),
         polls=ZWEITSTIMME,
         exempt=("SSW", "LINKE"),
         exempt_notes={
             "SSW": "national-minority party, exempt by law",
-            "LINKE": "admitted by its three constituency seats (basic-mandate clause), a fact known only from the "
-                     "constituency results: a national model cannot forecast it",
+            "LINKE": "admitted by the basic-mandate clause (three constituency seats), known only from the "
+                     "constituency results, which a national model cannot forecast",
         },
     ),
 )
@@ -334,6 +335,8 @@ class Result:
     registered: int
     regional: dict[str, dict[str, int]] | None
     parlgov_checked: list[str]
+    parlgov_seats: dict[str, int] = field(default_factory=dict)   # ParlGov party_name_short -> seats
+    bund_groups: dict[str, int] = field(default_factory=dict)     # official group name -> national votes
 
 
 def build_result(spec: Spec, land: dict, parlgov: dict, raw: Path) -> Result:
@@ -341,7 +344,7 @@ def build_result(spec: Spec, land: dict, parlgov: dict, raw: Path) -> Result:
         groups = read_2009(raw)
         votes = option_votes(spec, groups, where="2009 Bund")
         return Result(votes, {c: (0 if c == OTHERS else None) for c in spec.codes}, {c: "" for c in spec.codes},
-                      groups["Ungültige"], groups["Wahlberechtigte"], None, [])
+                      groups["Ungültige"], groups["Wahlberechtigte"], None, [], {}, groups)
     areas = land[spec.date]
     if sorted(areas) != list(range(1, 17)) + [99]:
         raise RawDataError(f"{LAND_RESULTS}: {spec.date} does not have the 16 Länder and the Bund")
@@ -361,6 +364,7 @@ def build_result(spec: Spec, land: dict, parlgov: dict, raw: Path) -> Result:
     percent = {c: "" for c in spec.codes}
     by_short = {p: party for party in spec.parties for p in party.parlgov}
     checked = []
+    party_seats = {}
     for row in rows:
         if int(row["seats_total"]) != spec.list_seats or int(row["votes_valid"]) != sum(votes.values()):
             raise RawDataError(f"{PARLGOV}: {spec.date} totals differ from the official file")
@@ -372,6 +376,7 @@ def build_result(spec: Spec, land: dict, parlgov: dict, raw: Path) -> Result:
         party = by_short.get(short)
         code = party.code if party else OTHERS
         seats[code] += int(row["seats"])
+        party_seats[short] = int(row["seats"])
         if party is None:
             continue
         if len(party.parlgov) == 1:
@@ -390,7 +395,7 @@ def build_result(spec: Spec, land: dict, parlgov: dict, raw: Path) -> Result:
     for code, text in percent.items():
         if text and not _agrees(text, votes[code], sum(votes.values())):
             raise RawDataError(f"{PARLGOV}: {spec.date} {code} vote_share {text} disagrees with the votes")
-    return Result(votes, dict(seats), percent, invalid, registered, regional, checked)
+    return Result(votes, dict(seats), percent, invalid, registered, regional, checked, party_seats, areas[99])
 
 
 def _agrees(text: str, votes: int, total: int) -> bool:
@@ -523,6 +528,8 @@ def polls_zweitstimme(spec: Spec, raw: Path) -> list[Poll]:
         if row["institute"] not in FIRMS_ZWEITSTIMME or row["meth"] not in MODES:
             raise RawDataError(f"{ZWEITSTIMME}: unknown institute or method in row {row['id']}")
         shares = {p.code: _share_text(row[p.poll_column]) for p in spec.parties if p.poll_column}
+        if not all(re.fullmatch(r"\d+(\.5)?", text) for text in shares.values()):
+            raise RawDataError(f"{ZWEITSTIMME}: row {row['id']} has a share that is not a whole or half percent")
         reported = [Decimal(shares[p.code]) for p in spec.parties if p.poll_column]
         rest = Decimal(100) - sum(reported)
         if not Decimal(2) <= rest <= Decimal(20) or len(reported) != len(columns):
@@ -551,28 +558,52 @@ def read_polls(spec: Spec, raw: Path) -> list[Poll]:
     return polls
 
 
-def cross_check_2017(raw: Path, henrythier: list[Poll]) -> tuple[int, int, int, list[str]]:
-    """Compare the 2017 polls of the two poll files on firm and fieldwork: (common polls, equal shares,
-    equal shares and sample size, polls found only in the zweitstimme file)."""
+@dataclass
+class CrossCheck:
+    common: int                 # polls in both files
+    same_shares: int            # of those, with the same six party shares
+    differences: list[str]      # what else differs, one phrase per poll
+    only_zweitstimme: list[str]
+    only_henrythier: list[str]
+
+
+def cross_check_2017(raw: Path, henrythier: list[Poll]) -> CrossCheck:
+    """Compare the 2017 polls of the two poll files. A zweitstimme row is the same poll as a henrythier
+    row of the same firm with the same publication date, or failing that the same fieldwork."""
     spec = next(s for s in ELECTIONS if s.year == 2017)
-    keyed = {(p.firm, p.start, p.end): p for p in henrythier}
     columns = {"UNION": "cdu", "SPD": "spd", "GRUENE": "gru", "FDP": "fdp", "LINKE": "lin", "AFD": "afd"}
-    common = same = same_n = 0
-    only = []
+    by_date = {(p.firm, p.published): p for p in henrythier}
+    by_fieldwork = {(p.firm, p.start, p.end): p for p in henrythier}
+    matched: set[int] = set()
+    common = same = 0
+    differences, only_z = [], []
     for row in _read_dicts(raw / ZWEITSTIMME):
         published = dt.date.fromisoformat(row["date"])
         if published.year != 2017 or not _in_window(spec, published):
             continue
-        key = (FIRMS_ZWEITSTIMME[row["institute"]], dt.date.fromisoformat(row["beg"]), dt.date.fromisoformat(row["end"]))
-        poll = keyed.get(key)
-        if poll is None:
-            only.append(key[0])
+        firm = FIRMS_ZWEITSTIMME[row["institute"]]
+        start, end = dt.date.fromisoformat(row["beg"]), dt.date.fromisoformat(row["end"])
+        poll = by_date.get((firm, published)) or by_fieldwork.get((firm, start, end))
+        if poll is None or id(poll) in matched:
+            only_z.append(f"{firm} published {published}")
             continue
+        matched.add(id(poll))
         common += 1
+        what = []
         if all(Decimal(poll.shares[c]) == Decimal(row[z]) for c, z in columns.items()):
             same += 1
-            same_n += poll.sample_size == int(row["sample_size"])
-    return common, same, same_n, only
+        else:
+            what.append("party shares")
+        if poll.published != published:
+            what.append(f"publication date {poll.published} here, {published} there")
+        if (poll.start, poll.end) != (start, end):
+            what.append(f"fieldwork {_iso(poll.start)} to {_iso(poll.end)} here, {start} to {end} there")
+        if poll.sample_size != int(row["sample_size"]):
+            what.append(f"sample size {poll.sample_size} here, {row['sample_size']} there")
+        if what:
+            differences.append(f"{firm} of {poll.published}: " + "; ".join(what))
+    only_h = [f"{p.firm} published {p.published}" for p in henrythier if id(p) not in matched]
+    return CrossCheck(common, same, differences, only_z, only_h)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -592,7 +623,34 @@ class Built:
     result: Result
     polls: list[Poll]
     allocation: dict[str, int] | None
-    cross_check: tuple[int, int, int, list[str]] | None = None
+    cross_check: CrossCheck | None = None
+    reconstruction: dict[str, int] | None = None
+
+
+#: Overhang seats that the law leaves without levelling seats (2020 amendment: up to three).
+UNLEVELLED = {2013: 0, 2017: 0, 2021: 3}
+
+
+def reconstruct_official(spec: Spec, result: Result) -> dict[str, int] | None:
+    """The official party strengths recomputed as the law distributes them nationally: CDU and CSU as
+    the separate parties they are, Sainte-Laguë of the house size minus the unlevelled overhang seats,
+    then those overhang seats added to the party that won them (the CSU in 2021). Returns
+    party -> seats (CDU, CSU, then the other options) and raises if it does not reproduce every
+    official figure, since SOURCES.md states that it does."""
+    if spec.year not in UNLEVELLED:
+        return None
+    union = next(p for p in spec.parties if p.code == "UNION")
+    votes = {short: result.bund_groups[group] for short, group in zip(union.parlgov, union.groups)}
+    votes.update({c: v for c, v in result.votes.items() if c != "UNION"})
+    extra = UNLEVELLED[spec.year]
+    seats = sainte_lague(votes, spec.list_seats - extra, threshold=THRESHOLD, seatless={OTHERS},
+                         exempt=set(spec.exempt))
+    seats["CSU"] += extra
+    official = {short: result.parlgov_seats[short] for short in union.parlgov}
+    official.update({c: n for c, n in result.seats.items() if c != "UNION"})
+    if seats != official:
+        raise RawDataError(f"{spec.year}: the national reconstruction {seats} does not give the official {official}")
+    return seats
 
 
 def build(raw: Path) -> list[Built]:
@@ -605,7 +663,7 @@ def build(raw: Path) -> list[Built]:
         allocation = sainte_lague(result.votes, spec.list_seats, threshold=THRESHOLD, seatless={OTHERS},
                                   exempt=set(spec.exempt))
         cross = cross_check_2017(raw, polls) if spec.year == 2017 else None
-        out.append(Built(spec, result, polls, allocation, cross))
+        out.append(Built(spec, result, polls, allocation, cross, reconstruct_official(spec, result)))
     return out
 
 
@@ -634,12 +692,37 @@ def _difference_sentence(b: Built) -> str:
     if b.spec.year == 2009:
         parts = ", ".join(f"{c} {n}" for c, n in b.allocation.items() if n)
         return (f"A national Sainte-Laguë allocation of the 622 seats gives {parts}; the official seats per party are "
-                "not in the raw files, so the difference is not stated here.")
+                "not in the raw files, so no difference is stated.")
     parts = []
     for code, approx, official, diff in _differences(b):
         parts.append(f"{code} {official} official vs {approx} national ({diff:+d})")
-    return ("Official seats minus the national Sainte-Laguë allocation of the same house size among the admitted "
+    text = ("Official seats against the national Sainte-Laguë allocation of the same house size among the admitted "
             "lists: " + "; ".join(parts) + ".")
+    if all(diff == 0 for *_, diff in _differences(b)):
+        text += " The approximation reproduces every party's official seats; only the house size is taken from the result."
+    else:
+        rec = b.reconstruction
+        text += (f" The official figures are a national Sainte-Laguë allocation of {b.spec.list_seats - 3} seats with CDU "
+                 f"({rec['CDU']}) and CSU ({rec['CSU'] - 3}) as separate parties, plus three CSU overhang seats left "
+                 "unlevelled; the stored rule treats CDU/CSU as one list and allocates all "
+                 f"{b.spec.list_seats} seats proportionally.")
+    return text
+
+
+def _law(year: int) -> str:
+    """The seat law in force, as one paragraph (Bundeswahlgesetz § 6)."""
+    common = ("Bundeswahlgesetz (BWahlG) § 6{version}: seats go to parties with at least 5% of the valid second votes "
+              "or three constituency seats (basic-mandate clause); parties of national minorities need neither. "
+              "Seats are allocated by Sainte-Laguë/Schepers between the parties and, within each party, between its "
+              "Land lists; a party keeps constituency seats beyond its list share in a Land (overhang seats). ")
+    if year == 2009:
+        return common.format(version=" as in force in 2009") + "In 2009 overhang seats were not levelled."
+    if year in (2013, 2017):
+        return common.format(version=" as amended in 2013") + (
+            "Levelling seats enlarge the house until a national Sainte-Laguë distribution of the enlarged house "
+            "gives every party at least the seats it won in the Länder.")
+    return common.format(version=" as amended in 2020") + (
+        "Levelling seats enlarge the house as since 2013, except that up to three overhang seats stay unlevelled.")
 
 
 def election_toml(b: Built) -> str:
@@ -660,21 +743,18 @@ def election_toml(b: Built) -> str:
         lines.append(f"previous = {_toml(s.previous)}")
     if s.year == 2009:
         size = ("622 seats: the size of the Bundestag elected in 2009 as published by the Bundeswahlleiter "
-                "(not in the raw files); 598 regular seats plus overhang seats, which were not levelled in 2009.")
+                "(not in the raw files).")
     else:
         size = (f"{s.list_seats} seats: the official final size of the Bundestag elected in {s.year}, "
-                "including overhang and levelling seats.")
+                "overhang and levelling seats included (the original result).")
     exempt = ""
     if s.exempt:
-        exempt = " Exempt from the threshold here: " + "; ".join(f"{c} ({s.exempt_notes[c]})" for c in s.exempt) + "."
+        exempt = " Exempt from the threshold here: " + "; ".join(f"{c}, {s.exempt_notes[c]}" for c in s.exempt) + "."
     note = (
-        "Bundeswahlgesetz (BWahlG) § 6 as in force for this election: seats go to parties with at least 5% of the "
-        "valid second votes or three constituency seats (basic-mandate clause); national-minority parties are "
-        "exempt from both. Seats are allocated by Sainte-Laguë/Schepers, first nationally and then within each "
-        "party across the Länder; overhang and levelling seats raise the house size. "
-        "This rule is a national approximation: one Sainte-Laguë allocation of the official house size among "
-        "the admitted lists, with no Land-level allocation, no overhang or levelling seats and no forecast of "
-        f"constituency seats. {size}{exempt} {_difference_sentence(b)}"
+        f"{_law(s.year)} "
+        "The rule stored here is a national approximation: one Sainte-Laguë allocation of the official house size "
+        "among the admitted lists, with CDU/CSU as one list, no Land lists, no overhang or levelling seats and no "
+        f"forecast of constituency seats. {size}{exempt} {_difference_sentence(b)}"
     )
     lines += [
         "",
@@ -787,19 +867,37 @@ def convert(raw: Path, out: Path) -> list[str]:
 # ---------------------------------------------------------------------------------------------
 # SOURCES.md
 # ---------------------------------------------------------------------------------------------
-LICENCES = """## Licences and attribution
+#: (years whose SOURCES.md lists it, table row)
+LICENCES = [
+    ((2009, 2013), "| official results 2013, with 2009 as 'Vorperiode' | `btw13_kerg.csv` in `favstats/btw_data` | "
+                   "the file carries \"(c) Der Bundeswahlleiter, Wiesbaden 2016\"; the repository states no licence |"),
+    ((2017,), "| official results 2017 | `btw17_kerg.csv` in `favstats/btw_data` | the file carries \"(c) Der "
+              "Bundeswahlleiter, Wiesbaden 2017\"; the repository states no licence |"),
+    ((2021,), "| official results 2021 | `btw21_kerg2.csv` in `zweitstimme-org/prediction-2025` | \"(c) Der "
+              "Bundeswahlleiter, Wiesbaden 2021\", Datenlizenz Deutschland – Namensnennung – Version 2.0 (dl-de/by-2-0, "
+              "https://www.govdata.de/dl-de/by-2-0); the repository states no licence |"),
+    ((2013, 2017, 2021), "| seats, printed vote shares | ParlGov via `hdigital/parlgov-web` | data: CC0 1.0 |"),
+    ((2013, 2017), "| polls | `henrythier/polls` | the repository states no licence; its README says the data are "
+                   "taken from wahlrecht.de |"),
+    ((2021,), "| polls | `zweitstimme-org/prediction-2025` | the repository states no licence; the data are parsed "
+              "from wahlrecht.de's XML files |"),
+    ((2017,), "| polls used only for the cross-check | `zweitstimme-org/prediction-2025` | the repository states no "
+              "licence; the data are parsed from wahlrecht.de's XML files |"),
+]
 
-| what | source | licence as stated |
-| --- | --- | --- |
-| official results 2013 and 2017 | `btw13_kerg.csv`, `btw17_kerg.csv` in `favstats/btw_data` | the files carry "(c) Der Bundeswahlleiter, Wiesbaden 2016" (2013 file) and "(c) Der Bundeswahlleiter, Wiesbaden 2017" (2017 file); the repository states no licence |
-| official results 2021 | `btw21_kerg2.csv` in `zweitstimme-org/prediction-2025` | "(c) Der Bundeswahlleiter, Wiesbaden 2021", Datenlizenz Deutschland – Namensnennung – Version 2.0 (dl-de/by-2-0, https://www.govdata.de/dl-de/by-2-0); the repository states no licence |
-| seats, printed vote shares | ParlGov via `hdigital/parlgov-web` | data CC0 1.0 |
-| polls 2013, 2017 | `henrythier/polls` | the repository states no licence; its data are taken from wahlrecht.de |
-| polls 2021 | `zweitstimme-org/prediction-2025` | the repository states no licence; its data are parsed from wahlrecht.de |
 
-Attribution: official results © Der Bundeswahlleiter (now Bundeswahlleiterin), Wiesbaden. ParlGov: Döring, Holger,
-and Philip Manow, ParlGov (parlgov.org). Poll figures: wahlrecht.de.
-"""
+def _licences(year: int) -> list[str]:
+    out = ["## Licences and attribution", "", "| what | source | licence as stated |", "| --- | --- | --- |"]
+    out += [row for years, row in LICENCES if year in years]
+    out.append("")
+    credits = ["official results © Der Bundeswahlleiter (now Bundeswahlleiterin), Wiesbaden"]
+    if year != 2009:
+        credits.append("ParlGov: Döring, Holger, and Philip Manow, ParlGov (parlgov.org)")
+        credits.append("poll figures: wahlrecht.de")
+    out.append("Attribution: " + "; ".join(credits) + ".")
+    out.append("")
+    return out
+
 
 ATTRIBUTION_2021 = """Required attribution for the 2021 official figures (dl-de/by-2-0): **Datenquelle: © Der Bundeswahlleiter,
 Wiesbaden 2021, Datenlizenz Deutschland – Namensnennung – Version 2.0 (https://www.govdata.de/dl-de/by-2-0).**
@@ -830,6 +928,9 @@ def sources_md(b: Built) -> str:
         out.append(f"| `{PARLGOV}` (extract) | {ORIGIN[PARLGOV]} |")
         out.append(f"| `{s.polls}` (date filter; "
                    + ("lines unchanged" if s.polls == HENRYTHIER else "R data written as CSV") + f") | {ORIGIN[s.polls]} |")
+        if s.year == 2017:
+            out.append(f"| `{ZWEITSTIMME}` (date filter; R data written as CSV; only for the cross-check under "
+                       f"polls.csv) | {ORIGIN[ZWEITSTIMME]} |")
     out.append("")
 
     # ---- results
@@ -850,8 +951,9 @@ def sources_md(b: Built) -> str:
             "Bundeswahlleiter; that figure is **not in the raw files**. No source in the raw files prints 2009 "
             "percentages, so `published_percent` is empty.")
         out.append("")
-        out.append("There are no regional results (only the national result was requested for 2009), no polls and "
-                   "no exit polls.")
+        out.append("This data set holds the national result only: it is the previous election of de-2013-bundestag, "
+                   "which needs the 2009 shares of its options. The file also has 2009 figures per Land and "
+                   "constituency; they are not used. There are no polls and no exit polls.")
         out.append("")
     else:
         out.append(
@@ -921,36 +1023,45 @@ def sources_md(b: Built) -> str:
     out.append("## The seat rule (election.toml `[rule]`)")
     out.append("")
     out.append(
-        "The law (Bundeswahlgesetz § 6 in the version in force for the election): a party needs 5% of the valid "
-        "second votes or three constituency seats; national-minority parties such as the SSW need neither; seats "
-        "are allocated by Sainte-Laguë/Schepers, and overhang and levelling seats make the house larger than its "
-        "nominal size. A national model can only approximate this. The approximation stored here: one "
-        "Sainte-Laguë allocation of the whole official house size "
+        f"The law: {_law(s.year)} A national model can only approximate this. The approximation stored here "
+        "(`approximate = true`): one Sainte-Laguë allocation of the whole official house size "
         f"({s.list_seats}) among the lists with at least 5% of all valid second votes (OTHERS counts in that base "
-        "and never wins a seat), computed exactly with fractions.")
+        "and never wins a seat), with CDU/CSU as one list. The converter computes it exactly with fractions; "
+        "`models.seats.allocate` gives the same (tested).")
     out.append("")
     if s.year == 2009:
-        out.append(_difference_sentence(b) + " `approximate = true` says that the stored rule is this approximation.")
+        out.append(_difference_sentence(b))
         out.append("")
     else:
         if s.exempt:
             out.append("Admitted whatever their share (`threshold_exempt`): "
-                       + "; ".join(f"**{c}**, {s.exempt_notes[c]}" for c in s.exempt) + ". "
-                       + ("DIE LINKE's admission is taken from the actual constituency results, which the national "
-                          "model does not and cannot forecast: it is the honest approximation of the "
-                          "basic-mandate clause for a backtest, not a prediction." if "LINKE" in s.exempt else ""))
+                       + "; ".join(f"**{c}**, {s.exempt_notes[c]}" for c in s.exempt) + "."
+                       + (" DIE LINKE had 4.89% of the valid second votes and won three constituencies. Exempting it "
+                          "uses the actual constituency results, which a national model does not forecast: it is the "
+                          "honest way to approximate the basic-mandate clause in a backtest, and it would have to be "
+                          "an assumption in a forecast." if "LINKE" in s.exempt else ""))
             out.append("")
         out.append("| option | national Sainte-Laguë | official seats | official minus national |")
         out.append("| --- | ---: | ---: | ---: |")
         for code, approx, official, diff in _differences(b):
             out.append(f"| {code} | {approx} | {official} | {diff:+d} |")
         out.append("")
-        out.append(
-            "Why they differ: the official seats are first allocated to Land lists and the largest party's "
-            "constituency wins in some Länder exceed its share (overhang seats); the levelling seats that follow "
-            "restore proportionality only approximately"
-            + (" and, since 2020, up to three overhang seats are left unlevelled" if s.year == 2021 else "")
-            + ". `approximate = true` marks the rule as this approximation.")
+        rec = b.reconstruction
+        split = ", ".join(f"{c} {n}" for c, n in rec.items() if n)
+        if all(diff == 0 for *_, diff in _differences(b)):
+            out.append(
+                "The approximation gives exactly the official seats of every party. That is what the law as amended "
+                "in 2013 implies: the final party strengths are a national Sainte-Laguë distribution of the final, "
+                "enlarged house. Computed as the law does it, with CDU and CSU as separate parties, the allocation "
+                f"is {split}, again the official figures (ParlGov). What a national model cannot know beforehand is "
+                f"the house size ({s.list_seats}), which depends on the overhang seats: it is taken from the result.")
+        else:
+            out.append(
+                f"Where the differences come from: computed with CDU and CSU as the separate parties they are, a "
+                f"national Sainte-Laguë allocation of {s.list_seats - 3} seats ({s.list_seats} minus three) gives "
+                f"CSU {rec['CSU'] - 3}; adding the three CSU overhang seats that stay unlevelled gives {split}, which "
+                "is every official figure (ParlGov). The stored rule differs in two ways: it allocates all "
+                f"{s.list_seats} seats proportionally, and it treats CDU/CSU as one list.")
         out.append("")
 
     out.append("## election.toml")
@@ -962,7 +1073,7 @@ def sources_md(b: Built) -> str:
         "means that the party's share is inside the poll's OTHERS figure. The order of `[[parties]]` is the column "
         "order of the official result file.")
     out.append("")
-    out.append(LICENCES)
+    out += _licences(s.year)
     if s.year == 2021:
         out.append(ATTRIBUTION_2021)
     return "\n".join(out).rstrip("\n") + "\n"
@@ -991,8 +1102,10 @@ def _polls_section(b: Built) -> list[str]:
            "both are kept as INSA, and the note names the client."))
     out.append("")
     out.append(
-        "Shares are the percentages wahlrecht.de prints, unchanged (trailing spaces removed, decimals as printed: "
-        "'38.0' stays '38.0'). German polls report the shares of respondents who name a party, and those shares "
+        "Shares are the percentages wahlrecht.de prints, unchanged"
+        + (" (trailing spaces removed, decimals as printed: Allensbach's '38.0' stays '38.0')"
+           if s.polls == HENRYTHIER else " (numbers as the R file holds them; every one is a whole or half percent)")
+        + ". German polls report the shares of respondents who name a party, and those shares "
         "include 'Sonstige' and sum to 100; no firm's undecided share is part of them, so the `undecided` column "
         "is not used. They are stored as published, not renormalised.")
     out.append("")
@@ -1032,24 +1145,24 @@ def _polls_section(b: Built) -> list[str]:
         if nv:
             out.append(
                 f"`Non-Voters`: filled for {len(nv)} Forsa polls. The source does not document it. The party shares "
-                "of those polls already add up to 100, so it is a figure on a different base (Forsa's share of "
-                "respondents who will not vote or are undecided, as wahlrecht.de prints it below the party table) "
-                "and cannot be stored as `undecided`, which must fit inside the 100. It is kept verbatim in the "
-                "poll's note and not used otherwise.")
+                "of those polls already add up to 100, so it must be a figure on another base (most likely the share "
+                "of all respondents who would not vote or are undecided, which wahlrecht.de prints beside the party "
+                "percentages). It cannot be stored as `undecided`, which must fit inside the 100 with the shares, "
+                "so it is kept verbatim in the poll's note and not used otherwise.")
             out.append("")
         elif s.year == 2013:
             out.append("`Non-Voters` is empty for every 2013 poll.")
             out.append("")
         if b.cross_check is not None:
-            common, same, same_n, only = b.cross_check
-            extra = Counter(only)
+            c = b.cross_check
             out.append(
-                "Cross-check against the other poll file (zweitstimme-org, which also covers 2017): matched on firm "
-                f"and fieldwork dates, {common} polls are in both; {same} have the same six party shares, and "
-                f"{same_n} of those the same sample size too. Polls only in that file, not used here so that each "
-                "election takes its polls from one source: "
-                + ", ".join(f"{f} {n}" for f, n in sorted(extra.items())) + ". The GMS polls are only in "
-                "henrythier/polls.")
+                "Cross-check against the other poll file, which also covers 2017 (zweitstimme-org; both come from "
+                "wahlrecht.de): a poll there is the same poll as one here if firm and publication date match, or "
+                f"failing that firm and fieldwork. {c.common} polls are in both and {c.same_shares} of them have "
+                "the same six party shares. Other differences, where this data set keeps henrythier/polls: "
+                + "; ".join(c.differences) + ". Only in henrythier/polls (kept): " + ", ".join(c.only_henrythier)
+                + ". Only in the zweitstimme file (not used, so that each election takes its polls from one "
+                "source): " + ", ".join(c.only_zweitstimme) + ".")
             out.append("")
     else:
         sums = [sum(Decimal(p.shares[c]) for c in s.codes if c != OTHERS and p.shares.get(c)) for p in polls]
@@ -1063,9 +1176,11 @@ def _polls_section(b: Built) -> list[str]:
         out.append(
             "OTHERS is **derived**: the file has no 'Sonstige' column (the repository's parser drops it, and Freie "
             "Wähler with it), so OTHERS = 100 minus the six reported parties, computed exactly in decimal. The six "
-            f"reported parties add up to between {min(sums)} and {max(sums)} in these polls, so OTHERS lies between "
-            f"{min(rest)} and {max(rest)}, which is what the firms print for 'Sonstige' including FW. Every row "
-            "therefore sums to 100 exactly. SSW is never reported: it is inside OTHERS (`reported_in`).")
+            f"reported parties add up to between {min(sums):.1f} and {max(sums):.1f} in these polls, so OTHERS lies "
+            f"between {min(rest):.1f} and {max(rest):.1f}: the firms' 'Sonstige' together with Freie Wähler, which "
+            "wahlrecht.de lists separately for some firms. Every row therefore sums to exactly 100, and OTHERS "
+            "carries the decimals of the cells it is computed from. SSW is never reported: it is inside OTHERS "
+            "(`reported_in`).")
         out.append("")
     return out
 

@@ -21,6 +21,7 @@ import argparse
 import csv
 import datetime as dt
 import json
+import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -29,7 +30,7 @@ from pathlib import Path
 
 from . import format_number, write_csv, write_text
 
-__all__ = ["ELECTIONS", "PARTIES", "VALKRETSAR", "build", "main"]
+__all__ = ["ELECTIONS", "PARTIES", "VALKRETSAR", "allocate_exact", "build", "main", "select_polls"]
 
 # ---------------------------------------------------------------------------------------
 # fixed facts: codes, names, provenance
@@ -240,7 +241,6 @@ class Result:
     invalid: int
     registered: int
     valid: int
-    notes: list[str] = field(default_factory=list)
 
 
 def national_2014(pg: ParlGov) -> Result:
@@ -290,19 +290,22 @@ def national_from_valkretsar(rows: list[Valkrets], pg: ParlGov, year: int) -> Re
 # ---------------------------------------------------------------------------------------
 @dataclass
 class PollSelection:
-    polls: list[list[object]]
-    exits: list[list[object]]
+    polls: list[list[str]]
+    exits: list[list[str]]
     published_on_election_day: list[dict[str, str]]
     no_publication_date: int
-    firms: dict[str, int]
-    renamed: dict[tuple[str, str], int]      # (Company, house) -> rows where they differ
+    firms: dict[str, int]                    # firm -> polls, sorted by name
+    renamed: dict[tuple[str, str], int]      # (Company, house) -> polls where they differ
     fi_rows: int
     uncertain_rows: int
     approx_rows: int
+    party_sum: tuple[Decimal, Decimal]       # least and largest sum of the party columns (FI included)
+    overlapping: dict[str, int]              # firm -> polls whose fieldwork overlaps the firm's previous poll
+    same_fieldwork: list[tuple[str, str, str, str, int]]   # firm, start, end, n, rows
 
 
 def _others(row: dict[str, str]) -> str:
-    """100 minus the eight parties, exactly, to the decimals of the inputs."""
+    """100 minus the eight parties, exactly, to the decimals of the inputs ('' if one is missing)."""
     values = [row[p] for p in PARTIES]
     if "NA" in values:
         return ""
@@ -316,21 +319,29 @@ def _firm(row: dict[str, str]) -> str:
     return row["house"] if row["house"] not in ("", "NA") else row["Company"]
 
 
+def _cell(text: str) -> str:
+    return "" if text == "NA" else text
+
+
 def select_polls(rows: list[dict[str, str]], election_day: dt.date) -> PollSelection:
-    start = election_day - dt.timedelta(days=WINDOW_DAYS)
+    """Pre-election polls: fieldwork ended in the WINDOW_DAYS days before election day and
+    published by election day. Exit polls: fieldwork on election day only."""
+    first_day = election_day - dt.timedelta(days=WINDOW_DAYS)
     chosen, exits, on_day = [], [], []
-    no_publ = 0
+    no_publication = 0
     for index, row in enumerate(rows):
         if row["house"] == "Election" or row["collectPeriodTo"] == "NA":
             continue
         end = dt.date.fromisoformat(row["collectPeriodTo"])
-        if end == election_day and row["collectPeriodFrom"] == election_day.isoformat():
+        if end == election_day:
+            if row["collectPeriodFrom"] != election_day.isoformat() or row["PublDate"] != election_day.isoformat():
+                raise ValueError(f"an election-day row that is not a one-day exit poll: {row}")
             exits.append((index, row))
             continue
-        if not start <= end < election_day:
+        if not first_day <= end < election_day:
             continue
         if row["PublDate"] == "NA":
-            no_publ += 1
+            no_publication += 1
             continue
         published = dt.date.fromisoformat(row["PublDate"])
         if published > election_day:
@@ -338,14 +349,22 @@ def select_polls(rows: list[dict[str, str]], election_day: dt.date) -> PollSelec
         if published == election_day:
             on_day.append(row)
         chosen.append((index, row))
-    # chronological by fieldwork end, then publication, then firm; ties keep the file order
+    # chronological by fieldwork end, then publication, then firm; ties keep the file's order
     chosen.sort(key=lambda item: (item[1]["collectPeriodTo"], item[1]["PublDate"], _firm(item[1]), item[0]))
 
     polls, firms, renamed = [], {}, {}
     fi_rows = uncertain_rows = approx_rows = 0
+    sums, last_end, overlapping, fieldwork = [], {}, {}, {}
     for _, row in chosen:
         firm = _firm(row)
         firms[firm] = firms.get(firm, 0) + 1
+        sums.append(sum(Decimal(row[p]) for p in (*PARTIES, "FI") if row[p] != "NA"))
+        start = row["collectPeriodFrom"]
+        if firm in last_end and start != "NA" and start <= last_end[firm]:
+            overlapping[firm] = overlapping.get(firm, 0) + 1
+        last_end[firm] = max(last_end.get(firm, ""), row["collectPeriodTo"])
+        key = (firm, start, row["collectPeriodTo"], row["n"])
+        fieldwork[key] = fieldwork.get(key, 0) + 1
         notes = []
         if row["Company"] != firm:
             notes.append(f"published as {row['Company']}")
@@ -359,13 +378,12 @@ def select_polls(rows: list[dict[str, str]], election_day: dt.date) -> PollSelec
             notes.append(f"FI {row['FI']} (inside OTHERS)")
             fi_rows += 1
         if row["Uncertain"] != "NA":
-            notes.append(f"Uncertain {row['Uncertain']} (source column; not part of the shares)")
+            notes.append(f"Uncertain {row['Uncertain']} (source column; outside the shares)")
             uncertain_rows += 1
         if firm == "Sentio":
             notes.append("n = respondents naming a party")
-        polls.append([firm, row["collectPeriodFrom"] if row["collectPeriodFrom"] != "NA" else "",
-                      row["collectPeriodTo"], row["PublDate"], "" if row["n"] == "NA" else row["n"],
-                      *(row[p] if row[p] != "NA" else "" for p in PARTIES), _others(row), "; ".join(notes)])
+        polls.append([firm, _cell(start), row["collectPeriodTo"], row["PublDate"], _cell(row["n"]),
+                      *(_cell(row[p]) for p in PARTIES), _others(row), "; ".join(notes)])
 
     exit_rows = []
     for _, row in sorted(exits, key=lambda item: (_firm(item[1]), item[0])):
@@ -373,10 +391,12 @@ def select_polls(rows: list[dict[str, str]], election_day: dt.date) -> PollSelec
         notes = [f"published as {row['Company']}"] if row["Company"] != firm else []
         if row["FI"] != "NA":
             notes.append(f"FI {row['FI']} (inside OTHERS)")
-        exit_rows.append([firm, row["collectPeriodTo"], "" if row["n"] == "NA" else row["n"],
-                          *(row[p] if row[p] != "NA" else "" for p in PARTIES), _others(row), "; ".join(notes)])
-    return PollSelection(polls, exit_rows, on_day, no_publ, dict(sorted(firms.items())), renamed,
-                         fi_rows, uncertain_rows, approx_rows)
+        exit_rows.append([firm, row["collectPeriodTo"], _cell(row["n"]),
+                          *(_cell(row[p]) for p in PARTIES), _others(row), "; ".join(notes)])
+    same = [(*k, n) for k, n in fieldwork.items() if n > 1]
+    return PollSelection(polls, exit_rows, on_day, no_publication, dict(sorted(firms.items())), renamed,
+                         fi_rows, uncertain_rows, approx_rows, (min(sums), max(sums)),
+                         dict(sorted(overlapping.items())), same)
 
 
 POLL_HEADER = ["firm", "fieldwork_start", "fieldwork_end", "published", "sample_size", *OPTIONS, "note"]
@@ -384,24 +404,74 @@ EXIT_HEADER = ["firm", "fieldwork_end", "sample_size", *OPTIONS, "note"]
 
 
 # ---------------------------------------------------------------------------------------
-# writing
+# election.toml and the CSV files
 # ---------------------------------------------------------------------------------------
-def _seat_check(result: Result, first_divisor: str) -> tuple[dict[str, int], Fraction]:
+@dataclass
+class SeatCheck:
+    computed: dict[str, int]       # national allocation with the year's first divisor
+    ratio: Fraction                # last winning quotient / best losing quotient
+    other_divisor: str
+    other: dict[str, int]          # the same with the other first divisor (1.2 <-> 1.4)
+
+    def differences(self, official: dict[str, int]) -> list[tuple[str, int, int]]:
+        """(party, official, national) where they differ."""
+        return [(p, official[p], self.computed[p]) for p in PARTIES if self.computed[p] != official[p]]
+
+
+def seat_check(result: Result, first_divisor: str) -> SeatCheck:
     lists = {p: result.votes[p] for p in PARTIES}
-    return allocate_exact(lists, SEATS, Fraction(first_divisor), THRESHOLD, result.valid)
+    computed, ratio = allocate_exact(lists, SEATS, Fraction(first_divisor), THRESHOLD, result.valid)
+    other_divisor = "1.2" if first_divisor == "1.4" else "1.4"
+    other, _ = allocate_exact(lists, SEATS, Fraction(other_divisor), THRESHOLD, result.valid)
+    return SeatCheck(computed, ratio, other_divisor, other)
 
 
-def _differences(computed: dict[str, int], official: dict[str, int]) -> list[tuple[str, int, int]]:
-    return [(p, official[p], computed[p]) for p in PARTIES if computed[p] != official[p]]
+def _day(date: dt.date) -> str:
+    return f"{date.day} {date:%B %Y}"
 
 
-def election_toml(eid: str, spec: Spec, result: Result, computed: dict[str, int]) -> str:
-    day = f"{spec.date.day} {spec.date:%B %Y}"
-    diffs = _differences(computed, result.seats)
+def rule_note(spec: Spec, result: Result, check: SeatCheck) -> str:
+    text = ("Vallagen (2005:837), 14 kap.: 310 fixed seats are distributed within the 29 valkretsar and 39 "
+            "adjustment seats (utjämningsmandat) are added so that the Riksdag as a whole is proportional to the "
+            "parties' votes in the whole country; the method is the modified odd-number method (jämkade "
+            f"uddatalsmetoden) with first divisor {spec.first_divisor}"
+            + (" (1.4 before the 2018 election)" if spec.year >= 2018 else " (1.2 from the 2018 election)")
+            + ", among parties with at least 4% of the valid votes in the whole country. When the adjustment "
+            "seats suffice, the national allocation of all 349 seats is the binding one, and that is what this "
+            "rule computes. A party under 4% with 12% of the votes in one valkrets takes part in that valkrets's "
+            "fixed seats only; that clause is not modelled (SOURCES.md). Equal comparison numbers are decided by "
+            "lot in the law; registration order stands in for it, and no tie occurs.")
+    diffs = check.differences(result.seats)
+    if diffs:
+        text += (f" In {spec.year} the official seats differ from the national allocation (official against national): "
+                 + ", ".join(f"{p} {o} against {c}" for p, o, c in diffs)
+                 + "; the official seats come from the valkrets-level procedure, which our sources cannot replay "
+                 "for this year.")
+    else:
+        text += f" The national allocation reproduces the official {spec.year} seats exactly."
+    return text
+
+
+def party_note(code: str, year: int) -> str:
+    if code == "L":
+        if year == 2014:
+            return ("Folkpartiet liberalerna (ParlGov code FP), renamed Liberalerna in 2015; the code L is used in "
+                    "every year so that the party keeps one code.")
+        return "Folkpartiet liberalerna until 2015 (ParlGov code FP)."
+    if code == "S":
+        return "ParlGov code SAP."
+    if code == OTHERS:
+        return ("All other parties: valid votes minus the eight parties. Includes Feministiskt initiativ (FI)"
+                + (" and Partiet Nyans." if year == 2022 else "."))
+    return ""
+
+
+def election_toml(eid: str, spec: Spec, result: Result, check: SeatCheck) -> str:
+    day = _day(spec.date)
     out = [
         f"# Sweden, Riksdag election of {day}.",
         "# Format: polls/README.md. Where each figure comes from: SOURCES.md.",
-        "# Written by polls/sources/sweden.py from shared/data/elections-raw; edit the converter, not this file.",
+        "# Written by polls/sources/sweden.py from shared/data/elections-raw: change the converter, not this file.",
         f"id = {toml_string(eid)}",
         f"name = {toml_string(f'Sweden Riksdag election, {day}')}",
         'country = "Sweden"',
@@ -411,38 +481,23 @@ def election_toml(eid: str, spec: Spec, result: Result, computed: dict[str, int]
     ]
     if spec.previous:
         out.append(f"previous = {toml_string(spec.previous)}")
-    out += ["", "[rule]", 'method = "modified-sainte-lague"',
-            f"first_divisor = {spec.first_divisor}             # divisors {spec.first_divisor}, 3, 5, 7, ...",
-            f"threshold = {THRESHOLD}                   # percent of all valid votes in the whole country",
-            'threshold_base = "valid_votes"     # OTHERS (all other parties) counts in the base',
-            "# The law decides equal comparison numbers by lot; registration order stands in for it.",
-            "# No tie decides a seat in this election (SOURCES.md).",
-            'tie_break = "registration_order"']
-    law = ("Vallagen (2005:837), 14 kap.: 310 fixed seats are distributed in the 29 valkretsar and 39 "
-           "adjustment seats (utjämningsmandat) so that the whole Riksdag is proportional to the parties' "
-           "votes in the whole country, by the modified odd-number method (jämkade uddatalsmetoden) among "
-           f"parties with at least 4% of the valid votes; the first divisor is {spec.first_divisor}"
-           + (" (1.4 until the amendment that took effect for 2018)" if spec.year >= 2018 else
-              " (lowered to 1.2 from the 2018 election)")
-           + ". The allocation of all 349 seats nationally is therefore the binding one, as long as the "
-           "adjustment seats suffice. A party under 4% with 12% in one valkrets takes part in that "
-           "valkrets's fixed seats only; that clause is not modelled (no party used it in 2014, 2018 or 2022).")
-    if diffs:
-        off = ", ".join(f"{p} {o} official vs {c} nationally ({c - o:+d})" for p, o, c in diffs)
-        law += (f" In {spec.year} the official seats differ from the national allocation: {off}; the official "
-                "seats come from the valkrets-level distribution, which is not in our sources for this year.")
-        out.insert(out.index('tie_break = "registration_order"') + 1, "approximate = true")
-    else:
-        law += f" The national allocation reproduces the official {spec.year} seats exactly."
-    out.append(f"note = {toml_string(law)}")
+    out += ["",
+            "[rule]",
+            'method = "modified-sainte-lague"',
+            f"first_divisor = {spec.first_divisor}            # divisors {spec.first_divisor}, 3, 5, 7, ...",
+            f"threshold = {THRESHOLD}                  # percent, of all valid votes in the whole country",
+            'threshold_base = "valid_votes"  # OTHERS (all other parties) counts in the base',
+            'tie_break = "registration_order"  # the law draws lots; no tie occurs']
+    if check.differences(result.seats):
+        out.append("approximate = true              # the official seats differ: see note and SOURCES.md")
+    out.append(f"note = {toml_string(rule_note(spec, result, check))}")
 
-    out += ["", f"# Registration order: the column order of the valkrets files ({', '.join(PARTIES)}), which is the",
-            "# 2018 result's order by votes; it only breaks ties, and none occurs. OTHERS holds every other party.",
-            ]
+    out += ["",
+            f"# Registration order: the column order of the valkrets files ({', '.join(PARTIES)}), the same in",
+            "# all three Swedish data sets. OTHERS is every other party together: counted, never seated."]
     for p in OPTIONS:
-        out += ["", "[[parties]]", f"code = {toml_string(p)}"]
-        name = L_NAME_2014 if (p == "L" and spec.year == 2014) else PARTY_NAMES[p]
-        out.append(f"name = {toml_string(name)}")
+        out += ["", "[[parties]]", f"code = {toml_string(p)}",
+                f"name = {toml_string(L_NAME_2014 if (p == 'L' and spec.year == 2014) else PARTY_NAMES[p])}"]
         if p == OTHERS:
             out.append("seatless = true")
         if spec.previous:
@@ -452,288 +507,345 @@ def election_toml(eid: str, spec: Spec, result: Result, computed: dict[str, int]
             out.append(f"note = {toml_string(note)}")
 
     if spec.regional:
-        out += ["", "# The 29 valkretsar (Riksdag constituencies), as the valkrets files name them. group: the",
+        out += ["",
+                "# The 29 valkretsar (Riksdag constituencies) as the valkrets files name them. group: the",
                 "# landsdel (Götaland, Svealand, Norrland) of the län the valkrets lies in (SOURCES.md)."]
         for name, code, group in VALKRETSAR:
             out += ["", "[[regions]]", f"code = {toml_string(code)}", f"name = {toml_string(name)}",
                     f"group = {toml_string(group)}"]
-        out += ["", "[election_night]",
-                "# The real order in which the valkretsar reported is not in our sources: the row order",
-                "# of the valkrets files is used.",
+        out += ["",
+                "[election_night]",
+                "# The real order in which the valkretsar reported on election night is not in our",
+                "# sources: the row order of the valkrets files is used.",
                 "count_order = [" + ", ".join(toml_string(code) for _, code, _ in VALKRETSAR) + "]"]
 
-    out += ["", "[[sources]]", 'key = "parlgov"',
-            f"what = {toml_string(f'ParlGov ({PARLGOV} at {PARLGOV_COMMIT[:12]}), via elections-raw/sweden/national_results_parlgov.csv: seats, vote shares' + (', votes, valid and cast votes, electorate' if spec.year == 2014 else ', votes (cross-check)' + (', cast votes, electorate' if spec.year == 2018 else '')))}"]
-    if spec.regional:
-        out += ["", "[[sources]]", f'key = "valkrets-{spec.year}"',
-                f"what = {toml_string(f'{POLISIM} ElectionsData/sweden/valkrets_votes_{spec.year}.csv at {POLISIM_COMMITS[spec.year][:12]} (from Valmyndigheten; no licence stated by the repository): votes per valkrets and nationally')}",
-                "", "[[sources]]", 'key = "swedishpolls"',
-                f"what = {toml_string(f'{SWEDISHPOLLS} Data/Polls.csv at {SWEDISHPOLLS_COMMIT[:12]} (CC0), via elections-raw/sweden/polls.csv: polls and election-day polls')}"]
+    for key, what in source_keys(spec):
+        out += ["", "[[sources]]", f"key = {toml_string(key)}", f"what = {toml_string(what)}"]
     return "\n".join(out) + "\n"
 
 
-def party_note(code: str, year: int) -> str:
-    if code == "L":
-        if year == 2014:
-            return ("Folkpartiet liberalerna (ParlGov code FP); renamed Liberalerna in 2015. The code L is used in "
-                    "every year so that the party keeps one code.")
-        return "Folkpartiet liberalerna until 2015 (ParlGov code FP)."
-    if code == "S":
-        return "ParlGov code SAP."
-    if code == OTHERS:
-        text = "Valid votes for all other parties: valid votes minus the eight parties. Includes Feministiskt initiativ (FI)"
-        return text + (" and Partiet Nyans." if year == 2022 else ".")
-    return ""
+def source_keys(spec: Spec) -> list[tuple[str, str]]:
+    if not spec.regional:
+        return [("parlgov", f"ParlGov ({PARLGOV} at {PARLGOV_COMMIT[:12]}; CC0) via elections-raw/sweden/"
+                            "national_results_parlgov.csv: votes, valid and cast votes, electorate, vote shares, seats")]
+    parlgov_what = "seats, vote shares, party votes (cross-check)" + (
+        ", ballots cast, electorate" if spec.year == 2018 else ", valid votes and ballots cast (cross-check)")
+    return [
+        ("parlgov", f"ParlGov ({PARLGOV} at {PARLGOV_COMMIT[:12]}; CC0) via elections-raw/sweden/"
+                    f"national_results_parlgov.csv: {parlgov_what}"),
+        (f"valkrets-{spec.year}", f"{POLISIM} ElectionsData/sweden/valkrets_votes_{spec.year}.csv at "
+                                  f"{POLISIM_COMMITS[spec.year][:12]} (no licence stated; primary source "
+                                  "Valmyndigheten): votes per valkrets, national votes by summation"
+                                  + (", eligible voters and ballots cast" if spec.year == 2022 else "")),
+        ("swedishpolls", f"{SWEDISHPOLLS} Data/Polls.csv at {SWEDISHPOLLS_COMMIT[:12]} (CC0) via "
+                         "elections-raw/sweden/polls.csv: pre-election polls and election-day polls"),
+    ]
 
 
 def results_csv(path: Path, result: Result) -> None:
     rows = [[p, format_number(result.votes[p]), format_number(result.seats[p]), result.percent[p]] for p in OPTIONS]
-    rows += [["invalid", format_number(result.invalid), "", ""], ["registered", format_number(result.registered), "", ""]]
+    rows += [["invalid", format_number(result.invalid), "", ""],
+             ["registered", format_number(result.registered), "", ""]]
     write_csv(path, ["entry", "votes", "seats", "published_percent"], rows)
 
 
 def regional_csv(path: Path, rows: list[Valkrets]) -> None:
     out = []
     for (_, code, _), r in zip(VALKRETSAR, rows, strict=True):
-        out.append([code, *(r.votes[p] for p in PARTIES), r.valid - sum(r.votes.values())])
+        others = r.valid - sum(r.votes.values())
+        out.append([code, *(format_number(r.votes[p]) for p in PARTIES), format_number(others)])
     write_csv(path, ["region", *OPTIONS], out)
 
 
 # ---------------------------------------------------------------------------------------
 # SOURCES.md
 # ---------------------------------------------------------------------------------------
-LICENCES = f"""## Sources and licences
-| key | repository, path, commit | licence as stated by the source |
-| --- | --- | --- |
-| `swedishpolls` | `{SWEDISHPOLLS}`, `Data/Polls.csv`, commit `{SWEDISHPOLLS_COMMIT}` (raw copy: `sweden/polls.csv`, rows after 2022-09-11 dropped, other rows unchanged) | CC0 for the data (MIT for the code). Credit: Måns Magnusson and contributors, SwedishPolls. |
-| `parlgov` | `{PARLGOV}`, `scripts/migrate_parlgov-db/import-data-legacy/` (election, election result, party and country tables), commit `{PARLGOV_COMMIT}`, files last changed in `{PARLGOV_FILES_COMMIT}` (raw extract: `sweden/national_results_parlgov.csv`) | CC0 1.0 for the data. Credit: Döring, Holger, and Philip Manow, ParlGov (parlgov.org). |
-| `valkrets-2018` | `{POLISIM}`, `ElectionsData/sweden/valkrets_votes_2018.csv`, commit `{POLISIM_COMMITS[2018]}` (raw copy: `sweden/valkrets_votes_2018.csv`) | **No licence stated**: the repository has no licence file. The file's own header names Valmyndigheten (the Swedish Election Authority) as the primary source. |
-| `valkrets-2022` | `{POLISIM}`, `ElectionsData/sweden/valkrets_votes_2022.csv`, commit `{POLISIM_COMMITS[2022]}` (raw copy: `sweden/valkrets_votes_2022.csv`) | **No licence stated**: the repository has no licence file. The file's own header names Valmyndigheten (the Swedish Election Authority) as the primary source. |
-
-The raw copies are in `shared/data/elections-raw/sweden/` (see its README for the exact changes made
-to each file). This folder is written by `polls/sources/sweden.py`; to change a figure, change the
-converter and run it again.
-"""
+WIDTH = 100
 
 
-def sources_md(eid: str, spec: Spec, pg: ParlGov, result: Result, computed: dict[str, int],
-               margin: Fraction, other_check: dict[str, int], polls: PollSelection | None,
-               rows: list[Valkrets] | None) -> str:
-    day = f"{spec.date.day} {spec.date:%B %Y}"
+def para(text: str) -> list[str]:
+    return [*textwrap.wrap(text, WIDTH, break_long_words=False, break_on_hyphens=False), ""]
+
+
+def item(text: str) -> list[str]:
+    return textwrap.wrap(text, WIDTH, initial_indent="- ", subsequent_indent="  ",
+                         break_long_words=False, break_on_hyphens=False)
+
+
+def licence_rows(spec: Spec) -> list[str]:
+    rows = [
+        ("parlgov", f"`{PARLGOV}`, `scripts/migrate_parlgov-db/import-data-legacy/` (tables of elections, "
+                    f"election results, parties and countries), commit `{PARLGOV_COMMIT}` (files last changed in "
+                    f"`{PARLGOV_FILES_COMMIT}`); raw extract `sweden/national_results_parlgov.csv`",
+         "CC0 1.0 for the data (MIT for the code). Credit: Döring, Holger, and Philip Manow, ParlGov "
+         "(parlgov.org)."),
+    ]
+    if spec.regional:
+        rows.append((f"valkrets-{spec.year}",
+                     f"`{POLISIM}`, `ElectionsData/sweden/valkrets_votes_{spec.year}.csv`, commit "
+                     f"`{POLISIM_COMMITS[spec.year]}`; raw copy `sweden/valkrets_votes_{spec.year}.csv`",
+                     "**None stated**: the repository has no licence file. The file's header names Valmyndigheten "
+                     "(the Swedish Election Authority) as its primary source."))
+        rows.append(("swedishpolls",
+                     f"`{SWEDISHPOLLS}`, `Data/Polls.csv`, commit `{SWEDISHPOLLS_COMMIT}`; raw copy "
+                     "`sweden/polls.csv` (only rows published after 2022-09-11 were dropped)",
+                     "CC0 for the data (MIT for the code). Credit: MansMeg/SwedishPolls and its contributors."))
+    out = ["| key | repository, path, commit | licence as the source states it |", "| --- | --- | --- |"]
+    out += [f"| `{k}` | {where} | {licence} |" for k, where, licence in rows]
+    return out
+
+
+def sources_md(eid: str, spec: Spec, pg: ParlGov, result: Result, check: SeatCheck,
+               polls: PollSelection | None, rows: list[Valkrets] | None) -> str:
     out = [f"# {eid}: sources and choices", ""]
     if spec.regional:
-        out.append(f"Sweden's Riksdag election of {day}: {SEATS} seats, modified Sainte-Laguë with first divisor "
-                   f"{spec.first_divisor}, a 4% threshold of all valid votes; national and per-valkrets results, "
-                   "pre-election polls and the election-day polls of SVT and TV4.")
+        out += para(f"Sweden's Riksdag election of {_day(spec.date)}: {SEATS} seats, modified Sainte-Laguë with "
+                    f"first divisor {spec.first_divisor} and a 4% threshold of all valid votes. National and "
+                    "per-valkrets results, pre-election polls, and the election-day polls of SVT and TV4.")
     else:
-        out.append(f"Sweden's Riksdag election of {day}, as the previous election of `se-2018-riksdag`: the national "
-                   f"result only ({SEATS} seats, modified Sainte-Laguë with first divisor {spec.first_divisor}, a 4% "
-                   "threshold of all valid votes). No polls, exit polls or regional results are included: "
-                   "the raw sources hold no 2014 constituency results.")
-    out += ["", LICENCES]
+        out += para(f"Sweden's Riksdag election of {_day(spec.date)}, kept as the previous election of "
+                    f"`se-2018-riksdag`: the national result only ({SEATS} seats, modified Sainte-Laguë with first "
+                    f"divisor {spec.first_divisor}, a 4% threshold of all valid votes). The raw sources have no 2014 "
+                    "valkrets results, and 2014's polls are not needed, so there are no regions, polls or exit polls.")
+    out += ["## Sources and licences", "", *licence_rows(spec), ""]
+    out += para("The raw copies are in `shared/data/elections-raw/sweden/`; its README says exactly how each was "
+                "made from the repository file. Every file of this folder is written by `polls/sources/sweden.py` "
+                "from those copies: to change a figure, change the converter and run it again.")
 
-    # -- options --------------------------------------------------------------------
-    out += ["## Options", "",
-            f"The eight parties in the Riksdag ({', '.join(PARTIES)}) and `OTHERS`, all other parties together.",
-            "`OTHERS` is marked `seatless`: it is not a list, it wins no seats (0 in `results.csv`), but its votes",
-            "count in the threshold base, as the valid votes for small parties do under the law.",
-            "",
-            "- Order (it only breaks ties between equal comparison numbers, which the law settles by lot and",
-            "  which do not occur): the column order of the valkrets files, S, M, SD, C, V, KD, L, MP; it is also",
-            "  the order of the 2018 result by votes. The same order is used in all three Swedish data sets.",
-            "- Codes: the poll file's codes. ParlGov's `SAP` is `S`; ParlGov's `FP` (Folkpartiet liberalerna,",
-            "  renamed Liberalerna in 2015: the same party) is `L` in every year, so that L's predecessor",
-            "  is simply `L`.",
-            ]
+    # -- options ---------------------------------------------------------------------------
+    out += ["## Options", ""]
+    out += para(f"The eight parties that sit in the Riksdag ({', '.join(PARTIES)}) and `OTHERS`, all other "
+                "parties together. `OTHERS` is `seatless`: it is not a list and wins no seats (0 in `results.csv`), "
+                "but its votes are in the threshold base, as the votes of small parties are under the law.")
+    out += item("Order: the column order of the valkrets files, S, M, SD, C, V, KD, L, MP (the 2018 result's "
+                "order by votes), in all three Swedish data sets. It only breaks ties between equal comparison "
+                "numbers, which the law settles by lot and which do not occur.")
+    out += item("Codes: those of the poll file. ParlGov's `SAP` is `S`. ParlGov's `FP` is Folkpartiet "
+                "liberalerna, which renamed itself Liberalerna in 2015; it is `L` in every year, so that its "
+                "predecessor is simply `L`.")
     if spec.year == 2014:
-        fi = pg.votes["Fi"]
-        out += ["- Feministiskt initiativ (FI) is listed separately by ParlGov for 2014 "
-                f"({thousands(fi)} votes, {pg.share['Fi']}%), but it is kept inside `OTHERS` here. This data set",
-                "  has no polls that could report FI, and it serves as the previous election of 2018, where FI",
-                "  has to be inside `OTHERS` (the 2018 valkrets file gives only the eight parties). Keeping FI",
-                "  inside `OTHERS` in both years gives `OTHERS` one meaning and lets it be its own predecessor.",
-                "  FI won no seats (under 4%), so the choice does not change any seat."]
+        out += item(f"Feministiskt initiativ (FI): ParlGov lists it for 2014 ({thousands(pg.votes['Fi'])} votes, "
+                    f"{pg.share['Fi']}%, no seats), but here it is inside `OTHERS`. This data set has no polls that "
+                    "could report FI on its own; its use is as the previous election of 2018, where FI has to be "
+                    "inside `OTHERS` (the 2018 valkrets file lists only the eight parties). With FI inside in both "
+                    "years, `OTHERS` means the same thing in both and is its own predecessor. FI was under 4%, so "
+                    "no seat depends on the choice.")
     else:
-        out += ["- Feministiskt initiativ (FI) and every other party are inside `OTHERS`: the valkrets files give only",
-                "  the eight parties and the valid votes, so only `OTHERS` = valid − the eight can be",
-                "  computed per valkrets, and only then do the regions add up to the national votes.",
-                "- Predecessors: each option's predecessor is its own code in `" + str(spec.previous) + "`."]
+        out += item("Feministiskt initiativ (FI) and every other party are inside `OTHERS`. The valkrets files "
+                    "give only the eight parties and the valid votes, so valid votes minus the eight is the only "
+                    "other figure that exists per valkrets; with it the regions add up to the national votes.")
+        out += item(f"Predecessors: every option's own code in `{spec.previous}`.")
     out.append("")
 
-    # -- results ----------------------------------------------------------------------
-    out += ["## results.csv", ""]
+    # -- results ---------------------------------------------------------------------------
+    out += ["## results.csv", "", "| figure | value | source |", "| --- | --- | --- |"]
+    eight = ", ".join(f"{p} {thousands(result.votes[p])}" for p in PARTIES)
+    seats = ", ".join(f"{p} {result.seats[p]}" for p in PARTIES)
     if spec.year == 2014:
-        listed = sum(v for k, v in pg.votes.items() if k != "Fi")
+        listed = sum(result.votes[p] for p in PARTIES)
         out += [
-            "| figure | value | source |", "| --- | --- | --- |",
-            "| votes of the eight parties | " + ", ".join(f"{p} {thousands(result.votes[p])}" for p in PARTIES)
-            + " | parlgov (`votes`) |",
-            f"| valid votes | {thousands(pg.votes_valid)} | parlgov (`votes_valid`) |",
-            f"| `OTHERS` | {thousands(result.votes[OTHERS])} | derived: valid votes {thousands(pg.votes_valid)} − the eight "
-            f"parties {thousands(listed)}; this is FI's {thousands(pg.votes['Fi'])} plus "
-            f"{thousands(pg.votes_valid - listed - pg.votes['Fi'])} for parties ParlGov does not list |",
-            "| seats | " + ", ".join(f"{p} {result.seats[p]}" for p in PARTIES) + " (total 349; OTHERS 0) | parlgov (`seats`) |",
-            f"| `invalid` | {thousands(result.invalid)} | derived: parlgov `votes_cast` {thousands(pg.votes_cast)} − `votes_valid` (blank and invalid ballots) |",
-            f"| `registered` | {thousands(result.registered)} | parlgov (`electorate`) |",
+            f"| votes of the eight parties | {eight} | parlgov, `votes` |",
+            f"| valid votes | {thousands(pg.votes_valid)} | parlgov, `votes_valid` |",
+            f"| `OTHERS` | {thousands(result.votes[OTHERS])} | derived: valid votes − the eight parties "
+            f"({thousands(listed)}); that is FI's {thousands(pg.votes['Fi'])} and "
+            f"{thousands(result.votes[OTHERS] - pg.votes['Fi'])} for the parties ParlGov does not list |",
+            f"| seats | {seats}; `OTHERS` 0 | parlgov, `seats` |",
+            f"| `invalid` | {thousands(result.invalid)} | derived: parlgov `votes_cast` {thousands(pg.votes_cast)} − "
+            "`votes_valid`: blank and invalid ballots |",
+            f"| `registered` | {thousands(result.registered)} | parlgov, `electorate` |",
             "",
-            f"ParlGov gives `{pg.data_source}` as the data source of this election.",
         ]
+        out += para(f"ParlGov names `{pg.data_source}` as its source for this election's figures.")
     else:
-        valid_note = (f"the same as parlgov's `votes_valid`" if pg.votes_valid == result.valid else
-                      f"parlgov's `votes_valid` is {thousands(pg.votes_valid)}, {thousands(result.valid - pg.votes_valid)} "
-                      "fewer")
+        same_valid = pg.votes_valid == result.valid
         out += [
-            "| figure | value | source |", "| --- | --- | --- |",
-            "| votes of the eight parties | " + ", ".join(f"{p} {thousands(result.votes[p])}" for p in PARTIES)
-            + f" | valkrets-{spec.year}: column sums over the 29 valkretsar; each equals parlgov's `votes` |",
-            f"| valid votes | {thousands(result.valid)} | valkrets-{spec.year}: sum of `valid` ({valid_note}) |",
+            f"| votes of the eight parties | {eight} | valkrets-{spec.year}: the sums of the 29 valkretsar; each "
+            "equals parlgov's `votes` (checked by the converter) |",
+            f"| valid votes | {thousands(result.valid)} | valkrets-{spec.year}: the sum of `valid`"
+            + (" (equal to parlgov's `votes_valid`)" if same_valid else
+               f" (parlgov's `votes_valid` is {thousands(pg.votes_valid)}: see below)") + " |",
             f"| `OTHERS` | {thousands(result.votes[OTHERS])} | derived: valid votes − the eight parties |",
-            "| seats | " + ", ".join(f"{p} {result.seats[p]}" for p in PARTIES) + " (total 349; OTHERS 0) | parlgov (`seats`) |",
+            f"| seats | {seats}; `OTHERS` 0 | parlgov, `seats` |",
         ]
         if rows[0].cast is not None:
             cast = sum(r.cast for r in rows)
-            out += [f"| `invalid` | {thousands(result.invalid)} | derived: valkrets-{spec.year} `cast` {thousands(cast)} − `valid` (blank and invalid ballots) |",
-                    f"| `registered` | {thousands(result.registered)} | valkrets-{spec.year}: sum of `eligible` (parlgov's `electorate` is {thousands(pg.electorate)}) |"]
+            out += [f"| `invalid` | {thousands(result.invalid)} | derived: valkrets-{spec.year} `cast` "
+                    f"{thousands(cast)} − `valid`: blank and invalid ballots |",
+                    f"| `registered` | {thousands(result.registered)} | valkrets-{spec.year}: the sum of `eligible`"
+                    + (" (equal to parlgov's `electorate`)" if pg.electorate == result.registered else
+                       f" (parlgov's `electorate`: {thousands(pg.electorate)})") + " |"]
         else:
-            out += [f"| `invalid` | {thousands(result.invalid)} | derived: parlgov `votes_cast` {thousands(pg.votes_cast)} − valid votes (blank and invalid ballots) |",
-                    f"| `registered` | {thousands(result.registered)} | parlgov (`electorate`) |"]
+            out += [f"| `invalid` | {thousands(result.invalid)} | derived: parlgov `votes_cast` "
+                    f"{thousands(pg.votes_cast)} − the valid votes: blank and invalid ballots |",
+                    f"| `registered` | {thousands(result.registered)} | parlgov, `electorate` |"]
         out.append("")
-        if pg.votes_valid != result.valid:
-            out += [f"ParlGov's valid total ({thousands(pg.votes_valid)}) and ballots cast ({thousands(pg.votes_cast)}) are "
-                    f"both {thousands(result.valid - pg.votes_valid)} lower than the valkrets file's, which is "
-                    "Valmyndigheten's final count (`slutlig`, per the file's header); ParlGov's totals appear to",
-                    "predate it. The party votes agree exactly. The final count is used, so `OTHERS` is "
-                    f"{thousands(result.votes[OTHERS])} rather than {thousands(result.votes[OTHERS] - (result.valid - pg.votes_valid))}.", ""]
+        if not same_valid:
+            gap = result.valid - pg.votes_valid
+            out += para(f"ParlGov's valid votes ({thousands(pg.votes_valid)}) and ballots cast "
+                        f"({thousands(pg.votes_cast)}) are both {thousands(gap)} lower than the valkrets file's "
+                        f"({thousands(result.valid)} and {thousands(pg.votes_cast + gap)}), which its header gives "
+                        "as Valmyndigheten's final count; the party votes agree exactly, so ParlGov's totals appear "
+                        f"to come from before the final count. The final count is used: `OTHERS` is "
+                        f"{thousands(result.votes[OTHERS])}, where ParlGov's totals would give "
+                        f"{thousands(result.votes[OTHERS] - gap)}. Blank and invalid ballots are "
+                        f"{thousands(result.invalid)} either way.")
         if spec.year == 2018:
-            out += ["The 2018 valkrets file's header marks it provisional (an aggregation of Valmyndigheten's "
-                    "polling-district workbook by the repository's author); its column sums reproduce ParlGov's "
-                    "party votes and valid total exactly, so it is used as it is.", ""]
+            out += para("The 2018 valkrets file is marked provisional in its header (its author summed "
+                        "Valmyndigheten's polling-district workbook by valkrets). Its sums reproduce ParlGov's "
+                        "eight party votes and valid total exactly, so it is used unchanged.")
     dropped = [p for p in PARTIES if not result.percent[p]]
-    out += ["`published_percent`: ParlGov's `vote_share`. The raw extract writes it without trailing zeros",
-            "(e.g. `8` for 8.00); it is written here with the two decimals ParlGov gives every other share.",
-            "Each one agrees with the votes above (share of all valid votes, `OTHERS` included) to those two",
-            "decimals" + (", checked by the converter." if not dropped else
-                          f", except {', '.join(dropped)}, left empty."),
-            f"`OTHERS` has no printed percentage (it is derived), so none is stored.", ""]
+    padded = [f"`{pg.share[k]}` for {code}" for k, code in PARLGOV_CODES.items() if pg.share[k] != result.percent[code]
+              and result.percent[code]]
+    out += para("`published_percent` is ParlGov's `vote_share`, written with two decimals, the precision of "
+                "ParlGov's shares"
+                + (" (the raw extract drops trailing zeros: " + ", ".join(padded) + ")" if padded else "")
+                + ". Every one agrees, to those two decimals, with the votes above as a share of all valid votes, "
+                "`OTHERS` included"
+                + (" (checked by the converter)." if not dropped else f", except {', '.join(dropped)}, left empty.")
+                + " `OTHERS` has no printed share and none is stored.")
 
-    # -- seat check -----------------------------------------------------------------------
-    diffs = _differences(computed, result.seats)
-    out += ["## Seat rule and check", "",
-            f"Vallagen (2005:837), chapter 14: 310 fixed seats are distributed within the 29 valkretsar and 39",
-            "adjustment seats are then added so that the Riksdag as a whole is proportional to the parties'",
-            "national votes; the method is the modified odd-number method (jämkade uddatalsmetoden),",
-            f"divisors {spec.first_divisor}, 3, 5, 7, ..., among parties with at least 4% of the valid votes. "
-            "As long as the",
-            "adjustment seats suffice, the result is the allocation of all 349 seats nationally, which is what",
-            "`[rule]` describes. A party under 4% but with 12% in one valkrets takes part in that valkrets's",
-            "fixed seats only; no party did so in 2014, 2018 or 2022, and the clause is not modelled.",
-            "The law settles equal comparison numbers by lot; the format's registration order stands in for it.", ""]
-    ratio = float(margin)
-    if diffs:
-        out += [f"Check: allocating 349 seats nationally with first divisor {spec.first_divisor} (exact arithmetic,",
-                f"the eight parties, threshold 4% of {thousands(result.valid)} valid votes) does **not** reproduce the "
-                f"official {spec.year} seats, so `[rule] approximate = true`:", "",
-                "| party | official (ParlGov) | national allocation | difference |", "| --- | --- | --- | --- |"]
-        for p in PARTIES:
-            out.append(f"| {p} | {result.seats[p]} | {computed[p]} | {computed[p] - result.seats[p]:+d} |")
-        out += ["",
-                "The official result came out of the valkrets-level procedure (fixed seats per valkrets, then the",
-                "adjustment seats), which did not end at the national proportional allocation this time: SD and S",
-                "hold more seats than the national allocation gives, M, L and KD fewer. Our sources have no 2014",
-                "valkrets results, so the procedure cannot be replayed here. (Press reports at the time described",
-                "SD receiving 49 seats instead of the 47 of a national count, e.g. The Local, 18 September 2014;",
-                "this is context, not a source of any figure.)"]
-        if other_check != computed:
-            out.append(f"With first divisor 1.2 the national allocation would be "
-                       + ", ".join(f"{p} {other_check[p]}" for p in PARTIES) + ".")
-        else:
-            out.append("First divisor 1.2 gives the same national allocation.")
-        out.append("")
+    # -- seats -----------------------------------------------------------------------------
+    out += ["## Seat rule and check", ""]
+    out += para("Vallagen (2005:837), chapter 14, distributes 310 fixed seats within the 29 valkretsar and then 39 "
+                "adjustment seats (utjämningsmandat), so that the Riksdag as a whole is proportional to the "
+                "parties' national votes, by the modified odd-number method (jämkade uddatalsmetoden) with "
+                f"divisors {spec.first_divisor}, 3, 5, 7, ... among the parties with at least 4% of the valid votes. "
+                "Where the adjustment seats suffice, the outcome is the national allocation of all 349 seats, which "
+                "is what `[rule]` computes. The first divisor was 1.4 up to 2014 and 1.2 from 2018.")
+    if spec.regional:
+        worst = max(rows, key=lambda r: Fraction(r.valid - sum(r.votes.values()), r.valid))
+        top = Fraction(worst.valid - sum(worst.votes.values()), worst.valid)
+        out += para("A party under 4% nationally but with 12% of the votes in a valkrets takes part in that "
+                    "valkrets's fixed seats. The clause is not modelled. It cannot have applied in "
+                    f"{spec.year}: all other parties together have at most {float(100 * top):.2f}% of the "
+                    f"valid votes in any valkrets ({worst.name}).")
     else:
-        out += [f"Check: allocating 349 seats nationally with first divisor {spec.first_divisor} (exact arithmetic, the",
-                f"eight parties, threshold 4% of {thousands(result.valid)} valid votes) reproduces the official seats "
-                "exactly: " + ", ".join(f"{p} {computed[p]}" for p in PARTIES) + ".",
-                "The last seat's comparison number exceeds the best losing one by a factor "
-                f"{ratio:.6f}, so no tie is involved." + (" First divisor 1.4 gives the same seats." if other_check == computed
-                                                          else ""),
-                ""]
-
+        out += para("A party under 4% nationally but with 12% of the votes in a valkrets takes part in that "
+                    "valkrets's fixed seats. The clause is not modelled; in 2014 only the eight parties won seats "
+                    "(ParlGov), and there are no valkrets results here to check it further.")
+    out += para("The law settles equal comparison numbers by lot; the format's registration order stands in for "
+                "it. In the check below the last seat's comparison number beats the best losing one by a factor "
+                f"of {float(check.ratio):.6f}, so no tie is involved.")
+    diffs = check.differences(result.seats)
+    basis = (f"349 seats allocated nationally with first divisor {spec.first_divisor}, in exact arithmetic, among the "
+             f"eight parties with at least 4% of the {thousands(result.valid)} valid votes")
+    if diffs:
+        out += para(f"Check: {basis}, does **not** give the official {spec.year} seats, so `[rule] approximate = "
+                    "true`. Party by party:")
+        out += ["| party | official seats (ParlGov) | national allocation | national − official |",
+                "| --- | --- | --- | --- |"]
+        out += [f"| {p} | {result.seats[p]} | {check.computed[p]} | {check.computed[p] - result.seats[p]:+d} |"
+                for p in PARTIES]
+        out.append("")
+        more = [p for p, o, c in diffs if o > c]
+        fewer = [p for p, o, c in diffs if o < c]
+        out += para(f"Officially {' and '.join(more)} hold more seats than the national allocation gives them and "
+                    f"{', '.join(fewer)} fewer; the other parties match. The official seats come from the "
+                    "valkrets-level procedure (fixed seats per valkrets, then the adjustment seats), which this "
+                    "time did not end at the national allocation; without 2014 valkrets results it cannot be "
+                    "replayed here. Reports at the time said the same of SD, whose 49 seats were two more than "
+                    "expected from its national share (e.g. The Local, 18 September 2014); that report is context, "
+                    "not a source of any figure here. "
+                    + (f"First divisor {check.other_divisor} gives the same national allocation."
+                       if check.other == check.computed else
+                       f"First divisor {check.other_divisor} would give "
+                       + ", ".join(f"{p} {check.other[p]}" for p in PARTIES) + "."))
+    else:
+        out += para(f"Check: {basis}, gives the official seats exactly: "
+                    + ", ".join(f"{p} {check.computed[p]}" for p in PARTIES) + ". "
+                    + (f"First divisor {check.other_divisor} would give the same seats."
+                       if check.other == check.computed else
+                       f"First divisor {check.other_divisor} would give "
+                       + ", ".join(f"{p} {check.other[p]}" for p in PARTIES) + "."))
     if not spec.regional:
-        return "\n".join(out)
+        return "\n".join(out).rstrip("\n") + "\n"
 
-    # -- regions ----------------------------------------------------------------------------
-    groups: dict[str, list[str]] = {}
-    for name, code, group in VALKRETSAR:
-        groups.setdefault(group, []).append(f"{name} (`{code}`)")
-    out += ["## Regions and regional_results.csv", "",
-            f"The 29 valkretsar, named as the valkrets-{spec.year} file prints them, with codes of our own (ASCII",
-            "letters, no spaces). Votes per valkrets are the file's; `OTHERS` per valkrets is derived as `valid`",
-            "minus the eight parties. Every option's 29 values add up exactly to `results.csv` (checked by the",
-            "loader).", ""]
+    # -- regions ---------------------------------------------------------------------------
+    assert rows is not None and polls is not None
+    out += ["## Regions and regional_results.csv", ""]
+    out += para(f"The 29 valkretsar, named as the valkrets-{spec.year} file prints them, with codes of our own "
+                "(ASCII letters and '_'). The eight parties' votes per valkrets are the file's; `OTHERS` is `valid` "
+                "minus the eight. Every option's 29 counts add up exactly to its national votes (the loader checks).")
     if rows[0].cast is not None:
-        out += ["Valkrets turnout is not stored: it could be derived from `cast` / `eligible`, but nothing uses it.", ""]
-    out += ["`group` is the landsdel, the traditional three-way division of Sweden into Götaland, Svealand and",
-            "Norrland. It is not in the raw sources: it is assigned here by the län each valkrets lies in,",
-            "following the usual county-level reading of the landsdelar (their historical borders follow the",
-            "provinces, which do not everywhere coincide with county borders):", ""]
+        out += para("Per-valkrets `eligible` and `cast` are in the file but not stored (no format field uses "
+                    "them; their sums are `registered` and, with `valid`, `invalid` in `results.csv`).")
+    out += para("`group` is the landsdel: Sweden's customary three-way division into Götaland, Svealand and "
+                "Norrland. It is not in the raw sources. Each valkrets is assigned the landsdel of the län it lies "
+                "in, the usual county-level reading (the landsdelar are made of provinces, whose borders do not "
+                "everywhere follow county borders):")
     for group in ("gotaland", "svealand", "norrland"):
-        out.append(f"- {LANDSDELAR[group]} (`{group}`, {len(groups[group])}): {', '.join(groups[group])}.")
-    out += ["", "`[election_night] count_order`: the order in which the valkretsar reported on election night is",
-            "not in our sources; the row order of the valkrets files is used.", ""]
+        members = [f"{name} (`{code}`)" for name, code, g in VALKRETSAR if g == group]
+        out += item(f"{LANDSDELAR[group]}, `{group}` ({len(members)}): {', '.join(members)}.")
+    out.append("")
+    out += para("`[election_night] count_order`: the order in which the valkretsar reported on election night is "
+                "not in our sources, so the row order of the valkrets files is used.")
 
-    # -- polls ----------------------------------------------------------------------------
-    assert polls is not None
-    start = spec.date - dt.timedelta(days=WINDOW_DAYS)
-    firms = ", ".join(f"{f} {n}" for f, n in polls.firms.items())
-    out += ["## polls.csv", "",
-            f"Rows of swedishpolls whose fieldwork ended (`collectPeriodTo`) from {start} to {spec.date - dt.timedelta(days=1)}",
-            f"(the {WINDOW_DAYS} days before election day) and that were published (`PublDate`) on or before election day:",
-            f"**{len(polls.polls)} polls** from {len(polls.firms)} firms ({firms}). Sorted by fieldwork end,",
-            "then publication date, then firm.", ""]
-    if polls.published_on_election_day:
-        for row in polls.published_on_election_day:
-            out += [f"- Published on election day: {row['Company']}, fieldwork {row['collectPeriodFrom']} to "
-                    f"{row['collectPeriodTo']}, n = {row['n']}. Its fieldwork ended before election day and it was out",
-                    "  before the polls closed, so it counts as a pre-election poll (the loader dates polls by",
-                    "  fieldwork end); the raw README's caution about election-day rows concerns the exit polls.",
-                    "  Its note says so."]
+    # -- polls -----------------------------------------------------------------------------
+    first_day = spec.date - dt.timedelta(days=WINDOW_DAYS)
+    last_day = spec.date - dt.timedelta(days=1)
+    out += ["## polls.csv", ""]
+    out += para(f"The swedishpolls rows whose fieldwork ended (`collectPeriodTo`) between {first_day} and "
+                f"{last_day}, the {WINDOW_DAYS} days before election day, and that were published (`PublDate`) "
+                f"no later than election day: **{len(polls.polls)} polls** from {len(polls.firms)} firms ("
+                + ", ".join(f"{f} {n}" for f, n in polls.firms.items())
+                + "). They are sorted by fieldwork end, then publication date, then firm.")
+    for row in polls.published_on_election_day:
+        out += item(f"One of them was published on election day: {row['Company']}, fieldwork "
+                    f"{row['collectPeriodFrom']} to {row['collectPeriodTo']}, n = {row['n']}. Its fieldwork ended "
+                    "before election day and it was published by election day, so it counts as a pre-election "
+                    "poll, which is also how the loader dates it (by fieldwork end). Whether it appeared before the "
+                    "polling stations closed is not in the source. Its note says it was published on election day.")
     if polls.no_publication_date:
-        out.append(f"- {polls.no_publication_date} rows in the window have no publication date and are left out.")
-    out += [
-        "- `firm`: the source's `house` (the firm's latest name), else `Company`. "
-        + ("Where they differ, the note gives the published name: "
-           + ", ".join(f"{c} → {h} ({n})" for (c, h), n in sorted(polls.renamed.items())) + "."
-           if polls.renamed else "In this window `house` and `Company` agree for every poll."),
-        "  The same names are used in 2018 and 2022 (Sifo, Novus, Demoskop, Ipsos, Skop, Sentio, ...).",
-        "  Sifo is Kantar Sifo; the file calls it Sifo throughout. In 2019 Demoskop and Inizio merged and",
-        "  from November 2019 the polls published as Demoskop continue Inizio's method (SwedishPolls'",
-        "  `handle_demoskop_inizio_polls` documents this): `Demoskop` in 2022 is therefore methodologically",
-        "  Inizio's successor, not the Demoskop of 2018. Names are kept as the source gives them; house",
-        "  effects are estimated per election, so nothing is carried across the merger.",
-        "- `fieldwork_start`, `fieldwork_end`, `published`, `sample_size`: `collectPeriodFrom`, `collectPeriodTo`,",
-        "  `PublDate`, `n` (the number of respondents; for Sentio the number naming a party, as the source's",
-        "  README says; empty where the source has `NA`).",
-        f"- Party columns: the source's shares, unchanged. `OTHERS` is derived: 100 − the eight parties, exact",
-        "  to the decimals of the inputs (one decimal, or none where a poll prints whole numbers), so every",
-        "  row sums to exactly 100. This is right because the shares are percentages of respondents who name",
-        "  a party: the nine party columns (FI included) sum to 95-99.7 in every row, the rest being",
-        "  smaller parties. The model reads them as shares with nobody undecided.",
-        f"- `Uncertain` ({polls.uncertain_rows} rows): the source's count of uncertain voters is a share *outside* the party",
-        "  shares (the party shares already sum to about 100 without it), so it is **not** written to",
-        "  `undecided`, which the format reads as a share of the same respondents as the parties (the",
-        "  row would then exceed 100). It is kept in `note` only.",
-        f"- FI: reported in {polls.fi_rows} rows; it is inside `OTHERS`, and the note gives its figure.",
-        f"- `approxPeriod` = TRUE ({polls.approx_rows} rows): noted as approximate fieldwork dates.",
-        "- From the source's README: Ipsos figures that summed to 101 were scaled by 100/101 by the source.",
-        "",
-        "## exit_polls.csv", "",
-        f"The swedishpolls rows dated election day ({spec.date}; fieldwork that day): "
-        + "; ".join(f"{r[0]} (n = {r[2]})" for r in polls.exits) + ".",
-        "`firm` is `house` as for the polls (the note gives `Company`). `OTHERS` = 100 − the eight parties,",
-        "as for the polls; FI is not reported in these rows. Polling stations and margins are not in the source.",
-        "",
-    ]
-    return "\n".join(out)
+        out += item(f"{polls.no_publication_date} rows in the window have no publication date; they are left out.")
+    out += item("`firm`: the source's `house` (the firm's latest name), else `Company`. "
+                + ("Where the two differ, the note gives the name published: "
+                   + ", ".join(f"{c} as {h} ({n})" for (c, h), n in sorted(polls.renamed.items())) + "."
+                   if polls.renamed else "In these rows `house` and `Company` agree."))
+    out += item("Firm names are the same in 2018 and 2022 (Sifo, Novus, Demoskop, Ipsos, Skop, Sentio). Inizio "
+                "appears only in 2018, Infostat only in 2022, YouGov only in 2018. Demoskop and Inizio merged in "
+                "2019, and from November 2019 the polls published as Demoskop use Inizio's method (the "
+                "SwedishPolls package's `handle_demoskop_inizio_polls` records this): `Demoskop` in 2022 is "
+                "Inizio's method under Demoskop's name, not the Demoskop of 2018. The source's names are kept; "
+                "house effects are estimated within each election, so nothing carries over the merger.")
+    out += item("`fieldwork_start`, `fieldwork_end`, `published`, `sample_size`: `collectPeriodFrom`, "
+                "`collectPeriodTo`, `PublDate`, `n`. `n` is the number of respondents; for Sentio it is the number "
+                "naming a party, as the source's README says. Empty where the source has `NA`.")
+    low, high = polls.party_sum
+    out += item("Party columns: the source's shares, unchanged. They are percentages of respondents who name a "
+                f"party: the party columns (FI included where given) sum to between {low} and {high}, the rest "
+                "being smaller parties. `OTHERS` is derived as 100 − the eight parties, exactly, so it has the "
+                "decimals of the inputs (one, or none where a firm printed whole numbers) and every row sums to "
+                "exactly 100. The model thus reads every poll as having no undecided respondents.")
+    out += item(f"`Uncertain` (given in {polls.uncertain_rows} rows) is not written to `undecided`. The party "
+                "shares already sum to about 100 without it, so it must be a share of a larger base "
+                "(presumably all respondents), "
+                "while `undecided` is read as a share of the same base as the parties; adding it would push rows "
+                "past 100. It is kept in the note only.")
+    out += item(f"FI is given in {polls.fi_rows} rows; it is inside `OTHERS`, and the note gives its figure.")
+    if polls.approx_rows:
+        out += item(f"`approxPeriod` = TRUE in {polls.approx_rows} rows: their notes say the fieldwork dates are "
+                    "approximate.")
+    if polls.overlapping:
+        out += item("Polls whose fieldwork overlaps the same firm's previous poll: "
+                    + ", ".join(f"{f} {n}" for f, n in polls.overlapping.items())
+                    + ". Most are rolling polls published daily in the last weeks, whose consecutive samples share "
+                    "respondents. All are kept, as the source lists them; treating them as independent "
+                    "overstates how much they tell.")
+    for firm, start, end, n, count in polls.same_fieldwork:
+        out += item(f"{count} {firm} rows share the same fieldwork ({start} to {end}) and n ({n}) but give "
+                    "different shares and publication dates; the source has them as separate polls, and both "
+                    "are kept.")
+    out += item("The source's README says that Ipsos figures summing to 101 were scaled by 100/101.")
+    out.append("")
+
+    # -- exit polls ------------------------------------------------------------------------
+    out += ["## exit_polls.csv", ""]
+    out += para(f"The swedishpolls rows with fieldwork on election day ({spec.date}): "
+                + "; ".join(f"{r[0]} (n = {r[2]}{', ' + r[-1] if r[-1] else ''})" for r in polls.exits)
+                + ". `firm` is `house`, as for the polls; the note gives `Company` where it differs. "
+                "`OTHERS` = 100 − the eight parties, as for the polls; FI is not given in these rows. Polling "
+                "stations and stated margins are not in the source.")
+    return "\n".join(out).rstrip("\n") + "\n"
 
 
 # ---------------------------------------------------------------------------------------
@@ -748,26 +860,28 @@ def build(raw: Path, out: Path) -> list[Path]:
         pg = read_parlgov(base / "national_results_parlgov.csv", spec.date)
         rows = read_valkrets(base / f"valkrets_votes_{spec.year}.csv") if spec.regional else None
         result = national_from_valkretsar(rows, pg, spec.year) if rows else national_2014(pg)
-        computed, margin = _seat_check(result, spec.first_divisor)
-        other, _ = _seat_check(result, "1.2" if spec.first_divisor == "1.4" else "1.4")
-        if spec.regional and _differences(computed, result.seats):
+        check = seat_check(result, spec.first_divisor)
+        if check.ratio <= 1:
+            raise ValueError(f"{eid}: a tie decides the last seat")
+        if spec.regional and check.differences(result.seats):
             raise ValueError(f"{eid}: the national allocation does not give the official seats")
-        folder = out / eid
         selection = select_polls(poll_rows, spec.date) if spec.regional else None
-        write_text(folder / "election.toml", election_toml(eid, spec, result, computed))
+        folder = out / eid
+        write_text(folder / "election.toml", election_toml(eid, spec, result, check))
         results_csv(folder / "results.csv", result)
         if spec.regional:
             regional_csv(folder / "regional_results.csv", rows)
             write_csv(folder / "polls.csv", POLL_HEADER, selection.polls)
             write_csv(folder / "exit_polls.csv", EXIT_HEADER, selection.exits)
-        write_text(folder / "SOURCES.md", sources_md(eid, spec, pg, result, computed, margin, other, selection, rows))
+        write_text(folder / "SOURCES.md", sources_md(eid, spec, pg, result, check, selection, rows))
         written.append(folder)
     return written
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m polls.sources.sweden", description=__doc__.split("\n")[0])
-    parser.add_argument("--raw", type=Path, required=True, help="the elections-raw folder (holds sweden/)")
+    parser = argparse.ArgumentParser(prog="python -m polls.sources.sweden",
+                                     description="Write the Swedish Riksdag data sets from the raw files.")
+    parser.add_argument("--raw", type=Path, required=True, help="the elections-raw folder (it holds sweden/)")
     parser.add_argument("--out", type=Path, required=True, help="where to write the election folders")
     args = parser.parse_args(argv)
     for folder in build(args.raw, args.out):
