@@ -20,6 +20,7 @@ import arviz as az
 import numpy as np
 import pandas as pd
 import pymc as pm
+import pytensor
 
 import polls
 from models.fusion import (
@@ -211,7 +212,11 @@ class FusionModel:
             import nutpie
 
             start = time.perf_counter()
-            self._compiled.nutpie = nutpie.compile_pymc_model(self.model, freeze_model=False)
+            # numba's fastmath lets LLVM reassociate sums differently in a fresh compile and in one
+            # loaded from the cache, so the same seed gave different draws (measured: cold and warm
+            # runs differed in every draw); without it the draws are identical across processes
+            with pytensor.config.change_flags(numba__fastmath=False):
+                self._compiled.nutpie = nutpie.compile_pymc_model(self.model, freeze_model=False)
             self._compiled.seconds = time.perf_counter() - start
 
     def fit(self, information_set: str | InformationSet = "polls", *, draws: int = 2000, tune: int = 1500,

@@ -90,13 +90,19 @@ def previous_prior(election: polls.Election, priors: DefaultPriors) -> tuple[np.
     """Prior mean and sd of each option's election-day log share, from the previous election.
 
     A party's predecessor (`predecessor` in election.toml) contributes its last share; a party
-    without one, or without a previous election, gets the wide new-party prior.
+    without one, or without a previous election, gets the wide new-party prior, centred on its
+    `prior_percent` where the data set states one (a regional list is not a 3% party).
     """
     notes = []
     previous = polls.load_previous(election)
     options = election.options
     mean = np.full(len(options), np.log(priors.new_party_share))
     sd = np.full(len(options), priors.new_party_sd)
+    stated = election.parties["prior_percent"].reindex(options) if "prior_percent" in election.parties else None
+    if stated is not None and stated.notna().any():
+        for k, option in enumerate(options):
+            if np.isfinite(stated.iloc[k]):
+                mean[k] = np.log(stated.iloc[k] / 100)
     if previous is None:
         notes.append("no previous election: every option gets the wide new-list prior")
         return mean, sd, notes
@@ -110,7 +116,9 @@ def previous_prior(election: polls.Election, priors: DefaultPriors) -> tuple[np.
             mean[k] = np.log(last[source])
             sd[k] = priors.previous_sd
         else:
-            notes.append(f"{option}: no share in {previous.id}, wide prior")
+            centre = (f"median {stated.iloc[k]:g}% as election.toml states" if stated is not None
+                      and np.isfinite(stated.iloc[k]) else f"median {100 * priors.new_party_share:g}%")
+            notes.append(f"{option}: no share in {previous.id}, wide prior ({centre})")
     return mean, sd, notes
 
 

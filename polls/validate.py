@@ -115,7 +115,7 @@ TOP_KEYS = {"id", "name", "country", "chamber", "date", "total_seats", "list_sea
             "other_seats", "rule", "ballot", "parties", "regions", "election_night", "sources", "note"}
 RULE_KEYS = {"method", "threshold", "threshold_base", "tie_break", "runner_up_min_seats",
              "runner_up_reading", "if_none_pass", "first_divisor", "threshold_exempt", "approximate", "note"}
-PARTY_KEYS = {"code", "name", "predecessor", "seatless", "reported_in", "note"}
+PARTY_KEYS = {"code", "name", "predecessor", "seatless", "reported_in", "prior_percent", "note"}
 
 
 def check_election_toml(doc: dict[str, Any], file: str = "election.toml") -> dict[str, Any]:
@@ -202,8 +202,12 @@ def check_election_toml(doc: dict[str, Any], file: str = "election.toml") -> dic
             "predecessor": get(entry, "predecessor", str, where, required=False),
             "seatless": get(entry, "seatless", bool, where, required=False, default=False),
             "reported_in": get(entry, "reported_in", str, where, required=False),
+            "prior_percent": float(get(entry, "prior_percent", (int, float), where, required=False, default=np.nan)),
             "note": get(entry, "note", str, where, required=False, default=""),
         })
+        if not (np.isnan(parties[-1]["prior_percent"]) or 0 < parties[-1]["prior_percent"] < 100):
+            raise err(f"must be a share in percent above 0 and below 100, got {parties[-1]['prior_percent']:g}",
+                      f"{where}prior_percent")
         if not parties[-1]["name"].strip():
             raise err("party name is empty", f"{where}name")
     codes = [p["code"] for p in parties]

@@ -119,6 +119,7 @@ class Party:
     reported_in: str | None = None
     poll_column: str | None = None    # column of the poll file
     seatless: bool = False
+    prior_percent: float | None = None  # stated prior median share of a list with no predecessor
 
 
 @dataclass(frozen=True)
@@ -230,8 +231,12 @@ ELECTIONS: tuple[Spec, ...] = (
             Party("SSW", "Südschleswigscher Wählerverband", ("SSW",), ("SSW",), None,
                   "Party of the Danish and Frisian minorities, on the ballot in Schleswig-Holstein only; exempt from "
                   "the 5% threshold as a national-minority party; won one seat. Not on the 2017 ballot (no "
-                  "predecessor). No poll reports it: its share is inside the polls' other parties.",
-                  reported_in=OTHERS),
+                  "predecessor). No poll reports it: its share is inside the polls' other parties. Prior median "
+                  "0.1% (prior_percent): a stated assumption, not a figure of the sources: it stands only in "
+                  "Schleswig-Holstein, about 3.7% of Germany's valid second votes in 2017 (regional results of "
+                  "de-2017-bundestag), and a few percent there is about 0.1% nationally. Without it the model's "
+                  "new-list prior (median 3%) would let SSW take any part of the polls' other parties.",
+                  reported_in=OTHERS, prior_percent=0.1),
             Party(OTHERS, OTHERS_NAME, predecessor=OTHERS,
                   note=_others_note(2021) + " FW, listed by wahlrecht.de for some firms, is inside it: the parser "
                                             "that made the poll file dropped that column.",
@@ -778,6 +783,8 @@ def election_toml(b: Built) -> str:
             lines.append("seatless = true")
         if p.reported_in:
             lines.append(f"reported_in = {_toml(p.reported_in)}")
+        if p.prior_percent is not None:
+            lines.append(f"prior_percent = {p.prior_percent!r}")
         if p.note:
             lines.append(f"note = {_toml(p.note)}")
         lines.append("")
