@@ -17,7 +17,6 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-import numpy as np
 import pandas as pd
 import xarray as xr
 
@@ -25,11 +24,7 @@ import polls
 from models.evaluate import baseline_forecasts, baseline_notes, model_forecast, score
 from models.fit import Fit, FusionModel
 from models.infosets import InformationSet, election_night, parse_information_set
-from models.outcomes import (
-    empirical_quantiles,
-    most_likely_outcomes,
-    seat_summary,
-)
+from models.outcomes import most_likely_outcomes, seat_summary, share_summary
 from models.simulate import simulate
 
 __all__ = ["ForecastResult", "Run", "forecast", "run", "seats_check"]

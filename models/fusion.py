@@ -206,7 +206,8 @@ def model_inputs(election: polls.Election, priors: DefaultPriors | None = None) 
         poll_size=table["sample_size"].astype("float64").to_numpy(),
         exit_firms=exit_firms,
         exit_firm=np.array([exit_firms.index(f) for f in exits["firm"]], dtype=int) if len(exits) else np.zeros(0, int),
-        exit_shares=exit_shares, exit_mask=exit_mask, exit_merge=exit_merge, exit_size=exits["sample_size"].astype("float64").to_numpy(),
+        exit_shares=exit_shares, exit_mask=exit_mask, exit_merge=exit_merge,
+        exit_size=exits["sample_size"].astype("float64").to_numpy(),
         regions=regions, region_weight=weight, region_observed=observed, region_has_result=has_result,
         notes=notes,
     )

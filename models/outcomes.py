@@ -18,8 +18,8 @@ import pandas as pd
 import xarray as xr
 from numpy.typing import ArrayLike
 
-__all__ = ["INTERVALS", "empirical_quantiles", "majority_seats", "most_likely_outcomes", "outcome_probability", "seat_summary", "share_summary",
-           "two_thirds_seats"]
+__all__ = ["INTERVALS", "empirical_quantiles", "majority_seats", "most_likely_outcomes", "outcome_probability",
+           "seat_summary", "share_summary", "two_thirds_seats"]
 
 
 #: Central intervals reported and scored everywhere.

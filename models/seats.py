@@ -28,8 +28,8 @@ This module has no PyMC, no I/O and no pandas: plain numpy in, numpy out.
 
 from __future__ import annotations
 
-from fractions import Fraction
 from collections.abc import Sequence
+from fractions import Fraction
 from typing import Any
 
 import numpy as np
