@@ -72,45 +72,34 @@ def _renormalised(row: pd.Series, options: list[str]) -> np.ndarray:
 
 
 def _carried_forward(election: polls.Election, previous: polls.Election | None) -> pd.Series:
-    """Each option's share in the previous election through its predecessor (0 without one)."""
-    last = previous.result_shares() if previous is not None and previous.has_results else pd.Series(dtype=float)
-    carried = {}
-    for option in election.options:
-        source = option if option == polls.AGAINST_ALL else election.parties.loc[option, "predecessor"]
-        carried[option] = float(last.get(source, 0.0)) if isinstance(source, str) else 0.0
-    return pd.Series(carried)
+    """Each option's share in the previous election's result through its predecessor (0 without)."""
+    if previous is None or not previous.has_results:
+        return pd.Series(0.0, index=election.options)
+    return election.predecessor_shares(previous).fillna(0.0)
 
 
-def split_reported_in(election: polls.Election, table: pd.DataFrame,
-                      weights: pd.Series) -> tuple[pd.DataFrame, list[str]]:
-    """Polls with a figure for every option, and notes on what could not be used.
+def split_reported_in(election: polls.Election, table: pd.DataFrame, weights: pd.Series) -> pd.DataFrame:
+    """The rows that cover every option, each with a figure for every option.
 
-    A figure that holds options a poll left blank (their `reported_in`) is split among its own
-    option and those, in proportion to `weights` (the previous election's shares: the rule
-    stated in the report); an option with no previous share gets none of it, as a reader of
-    the headline figures sees none. Rows that still miss an option are dropped and noted.
+    A figure that holds options the row left blank (their `reported_in`: `Election.reporting`)
+    is split among its own option and those, in proportion to `weights` (the previous
+    election's shares: the rule the baselines state); an option with no previous share gets
+    none of it, as a reader of the headline figures sees none. `baseline_notes` says which rows
+    are dropped.
     """
-    table = table.copy()
-    options = election.options
+    merge, _ = election.reporting(table)
+    index = {o: k for k, o in enumerate(election.options)}
+    split = table.copy()
     for host in sorted(set(election.reported_in.values())):
         guests = [o for o, h in election.reported_in.items() if h == host]
-        blank = table[guests].isna().to_numpy() & table[[host]].notna().to_numpy()
-        if not blank.any():
-            continue
-        w = weights[guests].to_numpy(float) * blank  # (rows, guests): only blank guests share the figure
+        inside = merge[:, [index[g] for g in guests], index[host]] > 0   # (rows, guests)
+        w = weights[guests].to_numpy(float) * inside
         total = weights[host] + w.sum(axis=1)
         fraction = np.divide(w, total[:, None], out=np.zeros_like(w), where=total[:, None] > 0)
         figure = table[host].to_numpy(float)
-        for g, guest in enumerate(guests):
-            table.loc[blank[:, g], guest] = (figure * fraction[:, g])[blank[:, g]]
-        table[host] = figure * (1 - fraction.sum(axis=1))
-    complete = table[options].notna().all(axis=1)
-    notes = []
-    if (~complete).any():
-        missing = sorted({o for o in options if table.loc[~complete, o].isna().any()})
-        notes.append(f"{int((~complete).sum())} of {len(table)} rows leave {', '.join(missing)} blank with no "
-                     "figure holding it (no reported_in): not used by the baselines")
-    return table[complete], notes
+        split[guests] = np.where(inside, figure[:, None] * fraction, split[guests].to_numpy(float))
+        split[host] = figure * (1 - fraction.sum(axis=1))
+    return split[(merge.sum(axis=2) > 0).all(axis=1)]
 
 
 def baseline_forecasts(election: polls.Election) -> list[Forecast]:
@@ -126,7 +115,7 @@ def baseline_forecasts(election: polls.Election) -> list[Forecast]:
     out = []
     previous = polls.load_previous(election)
     carried = _carried_forward(election, previous)
-    complete, _ = split_reported_in(election, election.polls, carried)
+    complete = split_reported_in(election, election.polls, carried)
     split = "; figures holding other options split by the previous election's shares" if election.reported_in else ""
     if len(complete):
         ordered = complete.assign(_row=np.arange(len(complete))).sort_values(["date", "_row"])
@@ -140,7 +129,7 @@ def baseline_forecasts(election: polls.Election) -> list[Forecast]:
     if previous is not None and previous.has_results:
         out.append(_point(election, "previous election", carried.to_numpy() / carried.sum(),
                           f"{previous.id}; options without a predecessor get 0"))
-    exits, _ = split_reported_in(election, election.exit_polls, carried)
+    exits = split_reported_in(election, election.exit_polls, carried)
     for _, row in exits.iterrows():
         out.append(_point(election, f"exit poll: {row['firm']}", _renormalised(row, options),
                           information_set="polls+exit"))
@@ -151,11 +140,16 @@ def baseline_forecasts(election: polls.Election) -> list[Forecast]:
 
 
 def baseline_notes(election: polls.Election) -> list[str]:
-    """What the baselines could not use: polls and exit polls that miss an option."""
-    carried = _carried_forward(election, polls.load_previous(election))
+    """What the baselines could not use: polls and exit polls that leave an option blank with
+    no figure holding it (no `reported_in`)."""
     notes = []
     for what, table in (("polls", election.polls), ("exit polls", election.exit_polls)):
-        notes += [f"{what}: {note}" for note in split_reported_in(election, table, carried)[1]]
+        covered = election.reporting(table)[0].sum(axis=2) > 0
+        dropped = ~covered.all(axis=1)
+        if dropped.any():
+            missing = [o for k, o in enumerate(election.options) if not covered[dropped, k].all()]
+            notes.append(f"{what}: {int(dropped.sum())} of {len(table)} rows leave {', '.join(missing)} blank with no "
+                         "figure holding it (no reported_in): not used by the baselines")
     return notes
 
 

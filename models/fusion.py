@@ -46,7 +46,7 @@ import pytensor.tensor as pt
 import polls
 from models.priors import DefaultPriors, default_priors
 
-__all__ = ["ModelInputs", "build_model", "graph_key", "model_inputs", "observed_data", "previous_prior", "reporting"]
+__all__ = ["ModelInputs", "build_model", "graph_key", "model_inputs", "observed_data", "previous_prior"]
 
 UNDECIDED_MODES = ("modelled", "proportional")
 
@@ -67,6 +67,8 @@ class ModelInputs:
     poll_decided: np.ndarray          # (N, K) decided composition, 0 where not reported
     poll_mask: np.ndarray             # (N, K) bool: option reported (its own figure, perhaps with others inside)
     poll_merge: np.ndarray            # (N, K, K) 1 where option k's share is inside column j's figure
+                                      # (`Election.reporting`; merging is exact for a Dirichlet: a sum of
+                                      # components is Dirichlet with their concentrations added)
     poll_remainder: np.ndarray        # (N,) share not attributed to a reported option
     poll_size: np.ndarray             # (N,) respondents, NaN if unknown
     exit_firms: list[str]
@@ -98,46 +100,21 @@ def previous_prior(election: polls.Election, priors: DefaultPriors) -> tuple[np.
     options = election.options
     mean = np.full(len(options), np.log(priors.new_party_share))
     sd = np.full(len(options), priors.new_party_sd)
-    stated = election.parties["prior_percent"].reindex(options) if "prior_percent" in election.parties else None
-    if stated is not None and stated.notna().any():
-        for k, option in enumerate(options):
-            if np.isfinite(stated.iloc[k]):
-                mean[k] = np.log(stated.iloc[k] / 100)
+    stated = election.parties["prior_percent"].reindex(options).to_numpy()  # NaN: none stated
+    mean = np.where(np.isfinite(stated), np.log(stated / 100), mean)
     if previous is None:
         notes.append("no previous election: every option gets the wide new-list prior")
         return mean, sd, notes
-    if previous.has_results:
-        last = previous.result_shares()
-    else:
-        last = previous.results["published_percent"] / 100
+    last = election.predecessor_shares(previous).to_numpy()
     for k, option in enumerate(options):
-        source = option if option == polls.AGAINST_ALL else election.parties.loc[option, "predecessor"]
-        if isinstance(source, str) and source in last.index and last[source] > 0:
-            mean[k] = np.log(last[source])
+        if last[k] > 0:
+            mean[k] = np.log(last[k])
             sd[k] = priors.previous_sd
         else:
-            centre = (f"median {stated.iloc[k]:g}% as election.toml states" if stated is not None
-                      and np.isfinite(stated.iloc[k]) else f"median {100 * priors.new_party_share:g}%")
+            centre = (f"median {stated[k]:g}% as election.toml states" if np.isfinite(stated[k])
+                      else f"median {100 * priors.new_party_share:g}%")
             notes.append(f"{option}: no share in {previous.id}, wide prior ({centre})")
     return mean, sd, notes
-
-
-def reporting(table: pd.DataFrame, options: list[str], reported_in: dict[str, str]) -> tuple[np.ndarray, np.ndarray]:
-    """Which figure of each poll holds each option: (N, K, K) with 1 where option k is inside
-    column j (itself when reported, its `reported_in` option when blank and that one is
-    reported, nowhere when neither), and the (N, K) mask of columns reported.
-
-    Merging is exact for a Dirichlet: the sum of some of its components is the component of
-    a Dirichlet over the merged parts with their concentrations added."""
-    mask = table[options].notna().to_numpy() if len(table) else np.zeros((0, len(options)), bool)
-    merge = np.zeros((len(mask), len(options), len(options)))
-    index = {o: k for k, o in enumerate(options)}
-    for k, option in enumerate(options):
-        merge[:, k, k] = mask[:, k]
-        host = reported_in.get(option)
-        if host in index:
-            merge[:, k, index[host]] = ~mask[:, k] & mask[:, index[host]]
-    return merge, mask
 
 
 def model_inputs(election: polls.Election, priors: DefaultPriors | None = None) -> ModelInputs:
@@ -156,7 +133,7 @@ def model_inputs(election: polls.Election, priors: DefaultPriors | None = None) 
     dates = pd.DatetimeIndex([pd.Timestamp(election.date) - pd.Timedelta(weeks=w) for w in range(n_weeks)])
     firms = list(dict.fromkeys(table["firm"]))
     shares = table[options].to_numpy(float) / 100
-    merge, mask = reporting(table, options, election.reported_in)
+    merge, mask = election.reporting(table)
     covered = merge.sum(axis=2) > 0
     reported = np.nansum(shares, axis=1)
     undecided = (table["undecided"].fillna(0) + table["other"].fillna(0)).to_numpy() / 100
@@ -170,7 +147,7 @@ def model_inputs(election: polls.Election, priors: DefaultPriors | None = None) 
 
     exits = election.exit_polls
     exit_shares = exits[options].to_numpy(float) / 100 if len(exits) else np.zeros((0, K))
-    exit_merge, exit_mask = reporting(exits, options, election.reported_in)
+    exit_merge, exit_mask = election.reporting(exits)
     exit_shares = np.where(exit_mask, np.nan_to_num(exit_shares), 0.0)
     if len(exits):
         exit_shares = exit_shares / exit_shares.sum(axis=1, keepdims=True)

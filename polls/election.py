@@ -11,6 +11,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 __all__ = ["AGAINST_ALL", "METHODS", "THRESHOLD_BASES", "Election", "SeatRule", "first_divisor_problem"]
@@ -163,8 +164,36 @@ class Election:
     @property
     def reported_in(self) -> dict[str, str]:
         """Option -> the option whose figure includes it where a poll leaves it blank."""
-        column = self.parties["reported_in"] if "reported_in" in self.parties else pd.Series(dtype=object)
-        return {code: host for code, host in column.items() if isinstance(host, str)}
+        return {code: host for code, host in self.parties["reported_in"].items() if isinstance(host, str)}
+
+    def reporting(self, table: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+        """Which figure of each row of a poll table holds each option: (N, K, K) with 1 where
+        option k is inside column j (itself when reported; its `reported_in` option when blank
+        and that one is reported; nowhere when neither), and the (N, K) mask of columns reported.
+        An option is covered by a row when it is inside some figure: `merge.sum(axis=2) > 0`."""
+        options = self.options
+        mask = table[options].notna().to_numpy() if len(table) else np.zeros((0, len(options)), bool)
+        merge = np.zeros((len(mask), len(options), len(options)))
+        index = {o: k for k, o in enumerate(options)}
+        for k, option in enumerate(options):
+            merge[:, k, k] = mask[:, k]
+            host = self.reported_in.get(option)
+            if host is not None:
+                merge[:, k, index[host]] = ~mask[:, k] & mask[:, index[host]]
+        return merge, mask
+
+    def predecessor_shares(self, previous: Election) -> pd.Series:
+        """Each option's share (fraction) in `previous` through its `predecessor` code ('against
+        all' through itself), NaN without one: from the votes, else the published percentages."""
+        if previous.results is None:
+            last = pd.Series(dtype=float)
+        elif previous.has_results:
+            last = previous.result_shares()
+        else:
+            last = previous.results["published_percent"] / 100
+        sources = {o: o if o == AGAINST_ALL else self.parties.loc[o, "predecessor"] for o in self.options}
+        return pd.Series({o: float(last.get(s, np.nan)) if isinstance(s, str) else np.nan
+                          for o, s in sources.items()}, dtype=float)
 
     @property
     def region_codes(self) -> list[str]:

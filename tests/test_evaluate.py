@@ -92,3 +92,26 @@ def test_renormalising_polls_makes_six_of_seven_worse():
     assert worse.sum() == 6
     # and it is Nur Otan that renormalising pushes up by several points
     assert (renormalised[:, 1] - published[:, 1]).mean() > 5
+
+
+def test_figures_holding_blank_options_are_split_by_the_previous_shares():
+    """Germany 2013: where a poll leaves PIRATEN, AFD or FW blank, 'Sonstige' holds them; the
+    baselines split it by the 2009 shares (AFD and FW had none, so they get none), and the one
+    poll without a 'Sonstige' figure is dropped and named."""
+    from models.evaluate import _carried_forward, baseline_notes, split_reported_in
+
+    election = polls.load("de-2013-bundestag")
+    carried = _carried_forward(election, polls.load_previous(election))
+    split = split_reported_in(election, election.polls, carried)
+    assert len(split) == len(election.polls) - 1
+    assert split[election.options].notna().all().all()
+    rows = election.polls.loc[split.index]
+    blank = rows["PIRATEN"].isna()
+    assert blank.any()
+    share = carried["PIRATEN"] / (carried["PIRATEN"] + carried["OTHERS"])
+    np.testing.assert_allclose(split.loc[blank, "PIRATEN"], rows.loc[blank, "OTHERS"] * share)
+    # every split keeps the figure's total and leaves the reported options alone
+    np.testing.assert_allclose(split[election.options].sum(axis=1), rows[election.options].sum(axis=1))
+    assert (split.loc[rows["AFD"].isna(), "AFD"] == 0).all()
+    assert baseline_notes(election) == ["polls: 1 of 78 rows leave FW, OTHERS blank with no figure holding it "
+                                        "(no reported_in): not used by the baselines"]
