@@ -12,12 +12,26 @@ The output is deterministic: the same raw files give the same bytes (tested).
 
 from __future__ import annotations
 
+import argparse
 import csv
 import io
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
-__all__ = ["format_number", "write_csv", "write_text"]
+__all__ = ["command_line", "format_number", "write_csv", "write_text"]
+
+
+def command_line(prog: str, description: str, convert: Callable[[Path, Path], Iterable[Path]],
+                 argv: Sequence[str] | None = None) -> int:
+    """The converters' shared command line: `--raw DIR --out DIR`, one line per folder written.
+    `convert(raw, out)` writes the election folders under `out` and returns their paths."""
+    parser = argparse.ArgumentParser(prog=prog, description=description)
+    parser.add_argument("--raw", required=True, type=Path, help="the elections-raw folder")
+    parser.add_argument("--out", required=True, type=Path, help="folder to write the election folders into")
+    args = parser.parse_args(argv)
+    for folder in convert(args.raw, args.out):
+        print(f"wrote {folder}")
+    return 0
 
 
 def format_number(value: float | int | None, decimals: int | None = None) -> str:

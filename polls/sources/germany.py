@@ -13,7 +13,6 @@ Only the standard library is used: the seat comparison uses exact fractions.
 
 from __future__ import annotations
 
-import argparse
 import csv
 import datetime as dt
 import io
@@ -25,7 +24,7 @@ from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
 
-from . import format_number, write_csv, write_text
+from . import command_line, format_number, write_csv, write_text
 
 __all__ = ["ELECTIONS", "build", "convert", "main", "sainte_lague"]
 
@@ -1193,13 +1192,8 @@ def _polls_section(b: Built) -> list[str]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m polls.sources.germany", description=__doc__.splitlines()[0])
-    parser.add_argument("--raw", required=True, type=Path, help="the elections-raw folder")
-    parser.add_argument("--out", required=True, type=Path, help="folder to write the election folders into")
-    args = parser.parse_args(argv)
-    for election_id in convert(args.raw, args.out):
-        print(f"wrote {args.out / election_id}")
-    return 0
+    return command_line("python -m polls.sources.germany", __doc__.splitlines()[0],
+                        lambda raw, out: [out / election_id for election_id in convert(raw, out)], argv)
 
 
 if __name__ == "__main__":

@@ -17,7 +17,6 @@ give the same bytes (tests/test_data_sweden.py runs this module and compares).
 
 from __future__ import annotations
 
-import argparse
 import csv
 import datetime as dt
 import json
@@ -28,7 +27,7 @@ from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
 
-from . import format_number, write_csv, write_text
+from . import command_line, format_number, write_csv, write_text
 
 __all__ = ["ELECTIONS", "PARTIES", "VALKRETSAR", "allocate_exact", "build", "main", "select_polls"]
 
@@ -879,14 +878,8 @@ def build(raw: Path, out: Path) -> list[Path]:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m polls.sources.sweden",
-                                     description="Write the Swedish Riksdag data sets from the raw files.")
-    parser.add_argument("--raw", type=Path, required=True, help="the elections-raw folder (it holds sweden/)")
-    parser.add_argument("--out", type=Path, required=True, help="where to write the election folders")
-    args = parser.parse_args(argv)
-    for folder in build(args.raw, args.out):
-        print(f"wrote {folder}")
-    return 0
+    return command_line("python -m polls.sources.sweden", "Write the Swedish Riksdag data sets from the raw files.",
+                        build, argv)
 
 
 if __name__ == "__main__":
