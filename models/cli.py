@@ -80,12 +80,8 @@ def _cmd_seats(args: argparse.Namespace) -> int:
             raise UsageError(f"--runner-up-min must be between 1 and --seats, got {args.runner_up_min}")
         if sum(votes) <= 0:
             raise UsageError("at least one list needs votes")
-        if args.first_divisor is not None:
-            if args.method != "modified-sainte-lague":
-                raise UsageError("--first-divisor applies to --method modified-sainte-lague only")
-            problem = polls.election.first_divisor_problem(args.first_divisor)
-            if problem:
-                raise UsageError(f"--first-divisor: {problem}")
+        if args.first_divisor is not None and args.method != "modified-sainte-lague":
+            raise UsageError("--first-divisor applies to --method modified-sainte-lague only")
         exempt = _positions(args.exempt, len(votes), "--exempt")
         seatless = _positions(args.seatless, len(votes), "--seatless")
         if (exempt & seatless).any():
@@ -309,11 +305,11 @@ def build_parser() -> argparse.ArgumentParser:
                    help="'floor': the runner-up joins the allocation with at least K seats (default); 'exact': exactly K")
     p.add_argument("--first-divisor", type=float, metavar="D",
                    help="first divisor of modified-sainte-lague (default 1.4; Sweden since 2018: 1.2)")
-    p.add_argument("--exempt", type=int, nargs="+", metavar="INDEX",
-                   help="1-based positions of lists admitted whatever their share (national minorities)")
-    p.add_argument("--seatless", type=int, nargs="+", metavar="INDEX",
-                   help="1-based positions of entries that count in the threshold base but win no seats "
-                   "(e.g. all other lists as one figure)")
+    p.add_argument("--exempt", type=int, action="append", metavar="INDEX",
+                   help="1-based position of a list admitted whatever its share (national minorities); repeatable")
+    p.add_argument("--seatless", type=int, action="append", metavar="INDEX",
+                   help="1-based position of an entry that counts in the threshold base but wins no seats "
+                   "(e.g. all other lists as one figure); repeatable")
     p.add_argument("--election", metavar="FILE", help="take the rule from an election.toml (or its folder) instead of options")
     p.add_argument("--json", action="store_true", help="print a JSON list of integers and nothing else")
     p.set_defaults(func=_cmd_seats)

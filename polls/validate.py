@@ -222,7 +222,7 @@ def check_election_toml(doc: dict[str, Any], file: str = "election.toml") -> dic
         field = f"parties[{i + 1}].reported_in"
         if host == party["code"] or host not in hosts:
             raise err(f"'{host}' is not another option of this election (options: {', '.join(hosts)})", field)
-        if parties[codes.index(host)]["reported_in"] if host in codes else False:
+        if host in codes and parties[codes.index(host)]["reported_in"]:
             raise err(f"'{host}' is itself reported inside another option; name that option instead", field)
     if all(p["seatless"] for p in parties):
         raise err("every option is seatless: at least one list must be able to win seats", "parties")

@@ -65,3 +65,31 @@ def test_bad_input_one_line_error(capsys, args, fragment):
 def test_help(capsys):
     assert main(["seats", "--help"]) == 0
     assert "--runner-up-min" in capsys.readouterr().out
+
+
+SE_2022 = ["1964474", "1237428", "1330325", "434945", "437050", "345712", "298542", "329242", "100252"]
+
+
+def test_sweden_2022_with_first_divisor_and_a_seatless_others(capsys):
+    """The README's example: the official 349 seats; all other parties (position 9) counted, never seated."""
+    status, out, _ = run(capsys, "seats", "--method", "modified-sainte-lague", "--first-divisor", "1.2",
+                         "--threshold", "4", "--seatless", "9", "--seats", "349", *SE_2022)
+    assert status == 0 and out == "107 68 73 24 24 19 16 18 0\n"
+
+
+def test_exempt_list_is_admitted_below_the_threshold(capsys):
+    status, out, _ = run(capsys, "seats", "--method", "sainte-lague", "--seats", "100", "--threshold", "5",
+                         "--exempt", "3", "--json", "600", "380", "20")
+    assert status == 0 and json.loads(out) == [60, 38, 2]
+
+
+@pytest.mark.parametrize("args,fragment", [
+    (["--method", "dhondt", "--first-divisor", "1.2"], "modified-sainte-lague only"),
+    (["--method", "modified-sainte-lague", "--first-divisor", "5"], "at most 3"),
+    (["--method", "hare", "--exempt", "4"], "positions run from 1 to 3"),
+    (["--method", "hare", "--seatless", "1", "--seatless", "2", "--seatless", "3"], "no list can win seats"),
+    (["--method", "hare", "--seatless", "1", "--exempt", "1"], "both --exempt and --seatless"),
+])
+def test_bad_rule_options_one_line(capsys, args, fragment):
+    status, _, err = run(capsys, "seats", "--seats", "10", *args, "600", "380", "20")
+    assert status == 2 and fragment in err and err.count("\n") == 1

@@ -15,15 +15,15 @@ def test_bundled_official_list_seats(election_id):
     election = polls.load(election_id)
     votes = election.result_votes().to_numpy()
     seats = allocate_rule(votes, election.rule, election.options)
-    if election.results.loc[election.party_codes, "seats"].isna().any():
-        pytest.skip(f"{election_id}: the seats won are not in the bundled sources")
-    expected = election.result_seats().to_numpy()
-    if not election.rule.approximate:  # approximate rules are pinned per party in their own tests
-        assert seats[: len(expected)].tolist() == expected.tolist()
     assert seats[np.isin(election.options, election.seatless)].sum() == 0
     # shares that encode the same votes give the same seats
     shares = votes / votes.sum()
     assert allocate_rule(shares, election.rule, election.options).tolist() == seats.tolist()
+    if election.results.loc[election.party_codes, "seats"].isna().any():
+        pytest.skip(f"{election_id}: the seats won are not in the bundled sources")
+    if not election.rule.approximate:  # approximate rules are pinned per party in their own tests
+        expected = election.result_seats().to_numpy()
+        assert seats[: len(expected)].tolist() == expected.tolist()
 
 
 def test_2021_remainders_as_published():
