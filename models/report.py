@@ -217,23 +217,71 @@ def _figures(run: Run, data: dict) -> list[tuple[str, str]]:
 
 
 # -- Markdown and HTML ---------------------------------------------------------------------
+def percent(p: float) -> str:
+    """A probability or a coverage as people read it: '12.3%', '<0.1%', '>99.9%', '0%', '100%'."""
+    if p <= 0:
+        return "0%"
+    if p >= 1:
+        return "100%"
+    if p < 0.001:
+        return "<0.1%"
+    if p > 0.999:
+        return ">99.9%"
+    return f"{100 * p:.1f}%"
+
+
+def _number(value: float, decimals: int) -> str:
+    return f"{value:.{decimals}f}"
+
+
 def _score_columns(sc: dict) -> dict:
-    """The headline scores of the model or a baseline, as the summary table shows them."""
-    return {"CRPS (pp)": sc["crps_mean"], "energy (pp)": sc["energy_score"], "P(actual seats)": sc["p_actual_seats"],
-            "log score seats": sc["log_score_seats"], "seat error": sc["seat_abs_error"],
-            "coverage 90%": sc["coverage"]["90"]}
+    """The headline scores of the model or a baseline, formatted as the summary table shows them."""
+    return {"CRPS (points)": _number(sc["crps_mean"], 2), "energy score (points)": _number(sc["energy_score"], 2),
+            "P(actual seats)": percent(sc["p_actual_seats"]), "log score of the seats": _number(sc["log_score_seats"], 2),
+            "seat error": f"{sc['seat_abs_error']:g}", "90% intervals covering": percent(sc["coverage"]["90"])}
 
 
 def _summary_rows(data: dict) -> list[dict]:
     rows = []
     for s in data["information_sets"]:
-        row = {"information set": s["name"], "diagnostics": "passed" if s["diagnostics"]["passed"] else "FAILED"}
+        row = {"forecast": f"model [{s['name']}]", "diagnostics": "passed" if s["diagnostics"]["passed"] else "FAILED"}
         if s.get("scores"):
             row.update(_score_columns(s["scores"]))
         rows.append(row)
     for b in data["baselines"]:
-        rows.append({"information set": f"baseline: {b['name']}", "diagnostics": "", **_score_columns(b)})
+        rows.append({"forecast": f"baseline: {b['name']} [{b['information_set']}]", "diagnostics": "",
+                     **_score_columns(b)})
     return rows
+
+
+def _summary_table(data: dict) -> pd.DataFrame:
+    return pd.DataFrame(_summary_rows(data)).set_index("forecast").fillna("")
+
+
+def _share_display(shares: dict) -> pd.DataFrame:
+    """Per option: median and the 50% and 90% intervals, in percent with one decimal."""
+    table = pd.DataFrame(shares).T
+    return pd.DataFrame({
+        "median (%)": table["median"].map(lambda v: _number(v, 1)),
+        "50% interval": [f"{lo:.1f} to {hi:.1f}" for lo, hi in zip(table["low_50"], table["high_50"])],
+        "90% interval": [f"{lo:.1f} to {hi:.1f}" for lo, hi in zip(table["low_90"], table["high_90"])],
+    }, index=table.index.rename("option"))
+
+
+SEAT_PROBABILITIES = {"p_any_seat": "P(any seat)", "p_pass_threshold": "P(passes the threshold)",
+                      "p_majority_list": "P(majority of list seats)", "p_majority_house": "P(majority of the house)"}
+
+
+def _seat_display(seats: dict) -> pd.DataFrame:
+    """Per party: median seats and the 90% interval as integers, probabilities as percentages."""
+    table = pd.DataFrame(seats).T
+    out = pd.DataFrame({"median seats": table["q50"].map(lambda v: f"{int(v)}"),
+                        "90% interval": [f"{int(lo)} to {int(hi)}" for lo, hi in zip(table["q5"], table["q95"])]},
+                       index=table.index.rename("party"))
+    for column, name in SEAT_PROBABILITIES.items():
+        if column in table:
+            out[name] = table[column].map(percent)
+    return out
 
 
 def _markdown(data: dict) -> str:
@@ -250,9 +298,9 @@ def _markdown(data: dict) -> str:
         for r in data["refused"]:
             lines.append(f"- {r['name']}: {'; '.join(r['failures'])}")
         lines.append("")
-    lines += ["## Scores by information set and baseline", "",
-              _markdown_table(pd.DataFrame(_summary_rows(data)).set_index("information set").astype(object)
-                              .where(lambda t: t.notna(), "")), ""]
+    lines += ["## Scores of the model and the baselines", "",
+              "Lower is better for every score except coverage; the information set a forecast had is in brackets.", "",
+              _markdown_table(_summary_table(data)), ""]
     for s in data["information_sets"]:
         if not s["presented"]:
             continue
@@ -260,10 +308,8 @@ def _markdown(data: dict) -> str:
                   f"Diagnostics: max R-hat {s['diagnostics']['max_rhat']:.3f}, min bulk ESS "
                   f"{s['diagnostics']['min_ess_bulk']:.0f}, min tail ESS {s['diagnostics']['min_ess_tail']:.0f}, "
                   f"{s['diagnostics']['divergences']} divergences.", ""]
-        shares = pd.DataFrame(s["forecast"]["shares"]).T[["median", "low_90", "high_90"]]
-        seats = pd.DataFrame(s["forecast"]["seats"]).T
-        cols = [c for c in ("q50", "q5", "q95", "p_pass_threshold", "p_majority_list", "p_majority_house") if c in seats]
-        lines += ["Shares (%):", "", _markdown_table(shares, 2), "", "Seats:", "", _markdown_table(seats[cols]), ""]
+        lines += ["Vote shares:", "", _markdown_table(_share_display(s["forecast"]["shares"])), "",
+                  "Seats:", "", _markdown_table(_seat_display(s["forecast"]["seats"])), ""]
         break  # the first presented set in full; the JSON holds every set
     lines += ["## Notes", ""] + [f"- {n}" for n in data["notes"]]
     return "\n".join(lines) + "\n"
@@ -284,17 +330,21 @@ def _markdown_table(frame: pd.DataFrame, digits: int = 3) -> str:
 
 
 def _table_html(frame: pd.DataFrame) -> str:
-    return frame.to_html(float_format=lambda v: f"{v:.3f}", escape=True, border=0, classes="t")
+    """A table in a box of its own that scrolls sideways if it must, so the page never does."""
+    return f"<div class='scroll'>{frame.to_html(escape=True, border=0, classes='t')}</div>"
 
 
 def _html(data: dict, figures: list[tuple[str, str]]) -> str:
     e = data["election"]
     esc = html.escape
     parts = [
-        "<!DOCTYPE html><html><head><meta charset='utf-8'>",
+        "<!DOCTYPE html><html><head><meta charset='utf-8'>"
+        "<meta name='viewport' content='width=device-width, initial-scale=1'>",
         f"<title>{esc('pollmc report: ' + e['name'])}</title>",
         "<style>body{font-family:sans-serif;max-width:1000px;margin:auto;padding:1em}"
         "table.t{border-collapse:collapse;font-size:12px}table.t td,table.t th{border:1px solid #ccc;padding:2px 6px}"
+        "table.t td{text-align:right;white-space:nowrap}.scroll{overflow-x:auto;max-width:100%}"
+        "details{margin:.5em 0}summary{cursor:pointer;font-weight:bold}"
         ".refused{background:#fee;border:1px solid #c00;padding:.5em}img{max-width:100%}</style></head><body>",
         f"<h1>Forecast accuracy: {esc(e['name'])}</h1>",
         f"<p>Rule: {esc(e['rule'])}.</p>",
@@ -306,19 +356,21 @@ def _html(data: dict, figures: list[tuple[str, str]]) -> str:
         parts.append("</ul></div>")
     if data["findings"]:
         parts += ["<h2>Findings</h2><ul>"] + [f"<li>{esc(f)}</li>" for f in data["findings"]] + ["</ul>"]
-    parts += ["<h2>Scores</h2>", _table_html(pd.DataFrame(_summary_rows(data)).set_index("information set"))]
+    parts += ["<h2>Scores of the model and the baselines</h2>",
+              "<p>Lower is better for every score except coverage; the information set a forecast had is in "
+              "brackets.</p>", _table_html(_summary_table(data))]
     for title, png in figures:
         parts += [f"<h2>{esc(title)}</h2>", f"<img alt='{esc(title)}' src='data:image/png;base64,{png}'>"]
     for s in data["information_sets"]:
         if not s["presented"]:
             continue
         d = s["diagnostics"]
-        parts += [f"<h3>Forecast [{esc(s['name'])}]</h3>",
+        parts += [f"<details><summary>Forecast [{esc(s['name'])}]</summary>",
                   f"<p>Diagnostics: max R-hat {d['max_rhat']:.3f}, min bulk ESS {d['min_ess_bulk']:.0f}, "
                   f"min tail ESS {d['min_ess_tail']:.0f}, {d['divergences']} divergences "
                   f"({d['chains']} chains x {d['draws']} draws, {esc(s['sampler'])}).</p>",
-                  _table_html(pd.DataFrame(s["forecast"]["shares"]).T),
-                  _table_html(pd.DataFrame(s["forecast"]["seats"]).T)]
+                  _table_html(_share_display(s["forecast"]["shares"])),
+                  _table_html(_seat_display(s["forecast"]["seats"])), "</details>"]
     parts += ["<h2>Notes</h2><ul>"] + [f"<li>{esc(n)}</li>" for n in data["notes"]] + ["</ul>"]
     parts.append("<p>Generated by pollmc. Poll-error priors from FiveThirtyEight pollster ratings data (CC BY 4.0).</p>")
     parts.append("</body></html>")

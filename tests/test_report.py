@@ -149,3 +149,23 @@ def test_forecast_function_for_notebooks(model_2021):
     assert result.seat_table["mean"].sum() == pytest.approx(98)
     assert result.simulation.sizes["draw"] == 5000
     assert 0 <= result.p_actual_seats <= 1
+
+
+@pytest.mark.parametrize("p,text", [(0, "0%"), (4e-4, "<0.1%"), (0.0123, "1.2%"), (0.5, "50.0%"),
+                                    (0.9995, ">99.9%"), (1, "100%")])
+def test_probabilities_read_as_percentages(p, text):
+    from models.report import percent
+
+    assert percent(p) == text
+
+
+def test_seat_and_share_tables_for_people():
+    """Seats as integers (not 8.000), probabilities as percentages, shares with one decimal."""
+    from models.report import _seat_display, _share_display
+
+    seats = _seat_display({"NO": {"q50": 76.0, "q5": 70.0, "q95": 80.0, "p_any_seat": 1.0,
+                                  "p_pass_threshold": 0.99999, "p_majority_list": 0.0}})
+    assert seats.loc["NO"].tolist() == ["76", "70 to 80", "100%", ">99.9%", "0%"]
+    shares = _share_display({"NO": {"median": 71.234, "low_50": 70.06, "high_50": 72.31, "low_90": 69.0,
+                                    "high_90": 73.44, "mean": 71.2}})
+    assert shares.loc["NO"].tolist() == ["71.2", "70.1 to 72.3", "69.0 to 73.4"]
