@@ -149,7 +149,7 @@ def _findings(sets: list[dict], baselines: list[dict]) -> list[str]:
                        f"{len(scores['shares'])} options: " + "; ".join(missed) + ".")
         else:
             out.append(f"[{s['name']}] every actual share fell inside its 90% interval.")
-        out.append(f"[{s['name']}] probability given to the actual seats: {scores['p_actual_seats']:.4f}.")
+        out.append(f"[{s['name']}] probability given to the actual seats: {percent(scores['p_actual_seats'])}.")
     most_counted = max((len(s["counted_regions"]) for s in sets), default=0)
     night = [s for s in sets if s.get("scores") and 0 < len(s["counted_regions"]) < most_counted]
     if night:
@@ -238,7 +238,9 @@ def _score_columns(sc: dict) -> dict:
     """The headline scores of the model or a baseline, formatted as the summary table shows them."""
     return {"CRPS (points)": _number(sc["crps_mean"], 2), "energy score (points)": _number(sc["energy_score"], 2),
             "P(actual seats)": percent(sc["p_actual_seats"]), "log score of the seats": _number(sc["log_score_seats"], 2),
-            "seat error": f"{sc['seat_abs_error']:g}", "90% intervals covering": percent(sc["coverage"]["90"])}
+            "seat error": f"{sc['seat_abs_error']:g}",
+            # a point forecast states no interval: its 'coverage' would only say whether it hit exactly
+            "90% intervals covering": percent(sc["coverage"]["90"]) if sc["members"] > 1 else ""}
 
 
 def _summary_rows(data: dict) -> list[dict]:

@@ -32,7 +32,7 @@ METHODS = {
 #: votes for lists and count in both; 'against all' only in valid_votes.
 THRESHOLD_BASES = {
     "party_votes": "valid votes cast for all party lists",
-    "valid_votes": "all valid votes (including 'against all')",
+    "valid_votes": "all valid votes",
 }
 
 
