@@ -8,8 +8,11 @@ log((k + 1/2) / (m + 1)) for k of m draws hitting it (the Krichevsky-Trofimov es
 for outcomes never simulated), the absolute seat error of the median seats, and each party's
 Brier score for passing the threshold.
 
-CRPS and energy scores come from `scoringrules` (Zottel et al., a maintained library with
-tested estimators for ensembles and closed forms). A point forecast is an ensemble of one, so
+CRPS comes from `scoringrules` (Zottel et al., a maintained library with tested estimators for
+ensembles and closed forms). The energy score is scoringrules' ensemble estimator,
+mean ||X - y|| - mean ||X - X'|| / 2 over all pairs, computed with scipy's `pdist`: the same value
+(tested against `scoringrules.es_ensemble`) without the (m, m, K) array that took 1.4 GB and 3.4 s
+at 4,000 members, where pdist takes 64 MB and 0.03 s (`benchmarks/bench_stages.py`). A point forecast is an ensemble of one, so
 its CRPS is its absolute error and its energy score its Euclidean error: the model and the
 baselines are scored on one scale. The energy score is O(m^2) in the ensemble size, so the
 model's is computed on a seeded subsample of at most `ENERGY_MEMBERS` draws.
@@ -23,12 +26,14 @@ import numpy as np
 import pandas as pd
 import scoringrules as sr
 import xarray as xr
+from scipy.spatial.distance import pdist
 
 import polls
 from models.outcomes import INTERVALS, outcome_probability
 from models.simulate import seats_and_passes
 
-__all__ = ["ENERGY_MEMBERS", "INTERVALS", "Forecast", "baseline_forecasts", "baseline_notes", "model_forecast",
+__all__ = ["ENERGY_MEMBERS", "INTERVALS", "Forecast", "baseline_forecasts", "baseline_notes", "energy_score",
+           "model_forecast",
            "score", "scores_table", "split_reported_in"]
 
 ENERGY_MEMBERS = 4000
@@ -153,6 +158,15 @@ def baseline_notes(election: polls.Election) -> list[str]:
     return notes
 
 
+def energy_score(actual: np.ndarray, members: np.ndarray) -> float:
+    """The ensemble energy score of `members` (m, K) for the outcome `actual` (K,): the mean
+    distance to the outcome less half the mean distance between members (all m^2 ordered pairs,
+    as `scoringrules.es_ensemble`), with the pairs from `scipy.spatial.distance.pdist`."""
+    m = len(members)
+    to_outcome = np.linalg.norm(members - actual, axis=1).mean()
+    return float(to_outcome - (pdist(members).sum() / m**2 if m > 1 else 0.0))
+
+
 #: Shares (in points) closer than this count as equal: a forecast built from the counted
 #: votes must not miss the result by a rounding error.
 TIE = 1e-9
@@ -189,7 +203,7 @@ def score(forecast: Forecast, election: polls.Election, *, seed: int = 0, point_
 
     rng = np.random.default_rng(seed)
     members = draws if len(draws) <= ENERGY_MEMBERS else draws[rng.choice(len(draws), ENERGY_MEMBERS, replace=False)]
-    energy = float(sr.es_ensemble(actual, members))
+    energy = energy_score(actual, members)
 
     hits, m = outcome_probability(forecast.seats, actual_seats)
     if m == 1:

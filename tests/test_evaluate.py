@@ -115,3 +115,15 @@ def test_figures_holding_blank_options_are_split_by_the_previous_shares():
     assert (split.loc[rows["AFD"].isna(), "AFD"] == 0).all()
     assert baseline_notes(election) == ["polls: 1 of 78 rows leave FW, OTHERS blank with no figure holding it "
                                         "(no reported_in): not used by the baselines"]
+
+
+def test_energy_score_is_scoringrules_estimator():
+    """The pdist computation gives scoringrules' ensemble energy score (all m^2 pairs)."""
+    import scoringrules as sr
+
+    from models.evaluate import energy_score
+
+    rng = np.random.default_rng(4)
+    members, actual = rng.normal(size=(257, 6)) * 10, rng.normal(size=6)
+    assert energy_score(actual, members) == pytest.approx(float(sr.es_ensemble(actual, members)), rel=1e-12)
+    assert energy_score(actual, members[:1]) == pytest.approx(np.linalg.norm(members[0] - actual))
