@@ -256,6 +256,11 @@ def _summary_rows(data: dict) -> list[dict]:
     return rows
 
 
+#: How to read the summary table, under it in both formats.
+SCORES_READING = ("CRPS, energy score and seat error: lower is better; P(actual seats) and its log score: higher "
+                  "is better; coverage: near its nominal 90%. The information set a forecast had is in brackets.")
+
+
 def _summary_table(data: dict) -> pd.DataFrame:
     return pd.DataFrame(_summary_rows(data)).set_index("forecast").fillna("")
 
@@ -301,7 +306,7 @@ def _markdown(data: dict) -> str:
             lines.append(f"- {r['name']}: {'; '.join(r['failures'])}")
         lines.append("")
     lines += ["## Scores of the model and the baselines", "",
-              "Lower is better for every score except coverage; the information set a forecast had is in brackets.", "",
+              SCORES_READING, "",
               _markdown_table(_summary_table(data)), ""]
     for s in data["information_sets"]:
         if not s["presented"]:
@@ -359,8 +364,7 @@ def _html(data: dict, figures: list[tuple[str, str]]) -> str:
     if data["findings"]:
         parts += ["<h2>Findings</h2><ul>"] + [f"<li>{esc(f)}</li>" for f in data["findings"]] + ["</ul>"]
     parts += ["<h2>Scores of the model and the baselines</h2>",
-              "<p>Lower is better for every score except coverage; the information set a forecast had is in "
-              "brackets.</p>", _table_html(_summary_table(data))]
+              f"<p>{html.escape(SCORES_READING)}</p>", _table_html(_summary_table(data))]
     for title, png in figures:
         parts += [f"<h2>{esc(title)}</h2>", f"<img alt='{esc(title)}' src='data:image/png;base64,{png}'>"]
     for s in data["information_sets"]:
