@@ -3,8 +3,11 @@
 `backtest(ids)` runs `models.forecast.run` for each election that has polls and a result (one
 task per election, so each compiles its model once), writes each election's report under
 `out/ID/`, and summarises per election and information set: the CRPS of the model and of each
-baseline, interval coverage pooled over parties, the PIT histogram pooled over parties and
-elections, and the probability given to the actual seats.
+baseline and the probability given to the actual seats; pooled over elections and parties:
+the coverage of the 50/80/90/95% intervals with binomial intervals, and the PIT histogram with
+a uniformity test, also split by stage (polls, exit polls, election night) and country.
+Leave one election out: each election's priors come only from elections held before it
+(`models.history`), so no forecast sees its own result or a later one.
 
 Tasks run in local processes by default (`concurrent.futures`), or on a Dask cluster when a
 `dask.distributed` client or scheduler address is given. Every task is seeded by the election
@@ -14,15 +17,19 @@ and the seed alone, so the summary is identical whichever executor ran it.
 from __future__ import annotations
 
 import concurrent.futures
+import datetime as dt
 from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from scipy import stats
 
 import polls
+from models.infosets import InformationSet, knew_no_more
 
-__all__ = ["backtest", "backtestable", "run_election", "summarise"]
+__all__ = ["LEVELS", "backtest", "backtestable", "interval_calibration", "pit_check", "run_election", "share_records",
+           "stage", "summarise", "summary_table"]
 
 
 def backtestable(election: polls.Election) -> str | None:
@@ -34,50 +41,117 @@ def backtestable(election: polls.Election) -> str | None:
     return None
 
 
+def campaign_sets(election: polls.Election, days_before: Sequence[int]) -> list[InformationSet]:
+    """Polls-only information sets as of each of these days before the election on which at
+    least one poll was public."""
+    first = election.public_dates().min()
+    days = [election.date - dt.timedelta(days=d) for d in days_before]
+    return [InformationSet(as_of=day) for day in days if pd.Timestamp(day) >= first]
+
+
 def run_election(election_id: str, out: str | None, information_sets: Sequence[str] | None, n: int, seed: int,
-                 force: bool, fit_options: dict) -> dict:
-    """One task: run and score an election; write its report if `out` is given; return the JSON."""
+                 force: bool, fit_options: dict, days_before: Sequence[int] | None = None) -> dict:
+    """One task: run and score an election (its election night, or as of `days_before`); write
+    its report if `out` is given; return the JSON."""
     from models.forecast import run
     from models.report import report_data, write_report
 
     election = polls.load_any(election_id)
+    if days_before:
+        information_sets = campaign_sets(election, days_before)
     result = run(election, information_sets, n=n, seed=seed, **fit_options)
     if out is not None:
         write_report(result, Path(out) / election.id, force=force)
     return report_data(result)
 
 
+LEVELS = ("50", "80", "90", "95")
+
+
+def stage(information_set: str) -> str:
+    """The moment an information set stands for: before the vote, exit polls, or the count."""
+    return "election night" if "regions" in information_set else information_set
+
+
+def interval_calibration(records: pd.DataFrame) -> pd.DataFrame:
+    """Coverage of each central interval over `records` (one row per forecast share, with
+    `covered_LEVEL` columns), with a 95% Wilson interval for the rate. Shares of one forecast
+    sum to 100, so they are not independent: the interval is a guide, narrower than it should be."""
+    rows = []
+    for level in LEVELS:
+        hits, n = int(records[f"covered_{level}"].sum()), len(records)
+        low, high = stats.binomtest(hits, n).proportion_ci(0.95, method="wilson") if n else (np.nan, np.nan)
+        rows.append({"interval": f"{level}%", "nominal": int(level) / 100, "covered": hits, "shares": n,
+                     "rate": hits / n if n else np.nan, "rate_low": float(low), "rate_high": float(high)})
+    return pd.DataFrame(rows).set_index("interval")
+
+
+def pit_check(pits: np.ndarray) -> dict:
+    """The PIT histogram (10 bins) and the Kolmogorov-Smirnov test of uniformity (a calibrated
+    forecast's PIT values are uniform on 0-1)."""
+    counts, edges = np.histogram(pits, bins=10, range=(0, 1))
+    test = stats.kstest(pits, "uniform") if len(pits) else None
+    return {"edges": edges.tolist(), "counts": counts.tolist(), "values": int(len(pits)),
+            "ks_statistic": float(test.statistic) if test else None, "ks_p_value": float(test.pvalue) if test else None}
+
+
+def share_records(reports: list[dict]) -> pd.DataFrame:
+    """One row per presented forecast share: election, country, information set, stage, option,
+    PIT and whether each central interval covered the actual share."""
+    rows = []
+    for data in reports:
+        election = data["election"]
+        for s in data["information_sets"]:
+            for option, entry in (s.get("scores") or {}).get("shares", {}).items():
+                rows.append({"election": election["id"], "country": election.get("country", ""),
+                             "information_set": s["name"], "stage": stage(s["name"]), "option": option,
+                             "pit": entry["pit"], **{f"covered_{k}": entry[f"covered_{k}"] for k in LEVELS}})
+    columns = ["election", "country", "information_set", "stage", "option", "pit", *(f"covered_{k}" for k in LEVELS)]
+    return pd.DataFrame(rows, columns=columns)
+
+
 def summarise(reports: list[dict]) -> dict:
-    """Per election and information set: CRPS of the model and baselines, pooled coverage, PIT
-    histogram, probability of the actual seats; and pooled over everything."""
-    rows, pits = [], []
+    """Per election and information set: CRPS of the model and baselines, coverage, probability of
+    the actual seats. Pooled: interval coverage with binomial intervals and the PIT with a
+    uniformity test, over everything and split by stage (polls, exit polls, election night)
+    and by country."""
+    rows = []
     for data in reports:
         eid = data["election"]["id"]
-        baselines = {b["name"]: b["crps_mean"] for b in data["baselines"]}
+        others = [(f"baseline: {b['name']}", b) for b in data["baselines"]] + [
+            (f"external: {b['name']}", b) for b in data.get("external", [])]
         for s in data["information_sets"]:
             row = {"election": eid, "information_set": s["name"], "presented": s["presented"]}
+            if " as of " in s["name"]:
+                day = dt.date.fromisoformat(s["name"].rpartition(" as of ")[2])
+                row["days_before"] = (dt.date.fromisoformat(data["election"]["date"]) - day).days
             if s.get("scores"):
                 sc = s["scores"]
+                # a baseline is comparable where it knew no more (no exit poll before the day)
+                usable = {name: b["crps_mean"] for name, b in others
+                          if knew_no_more(b.get("information_set") or "polls", s["name"])}
                 row.update({"crps_model": sc["crps_mean"], "p_actual_seats": sc["p_actual_seats"],
                             "log_score_seats": sc["log_score_seats"],
-                            **{f"coverage_{k}": sc["coverage"][k] for k in ("50", "80", "90")},
-                            **{f"crps_baseline: {name}": value for name, value in baselines.items()}})
-                pits += [v["pit"] for v in sc["shares"].values()]
+                            **{f"coverage_{k}": sc["coverage"][k] for k in LEVELS},
+                            **{f"crps_{name}": value for name, value in usable.items()}})
             rows.append(row)
-    counts, edges = np.histogram(pits, bins=10, range=(0, 1))
+    records = share_records(reports)
+    groups = {"all": records, **{f"stage: {k}": g for k, g in records.groupby("stage", sort=False)},
+              **{f"country: {k}": g for k, g in records.groupby("country", sort=True)}}
     return {
         "elections": [d["election"]["id"] for d in reports],
         "rows": rows,
-        "pit_histogram": {"edges": edges.tolist(), "counts": counts.tolist(), "values": len(pits)},
-        "coverage_pooled": {k: float(np.mean([r[f"coverage_{k}"] for r in rows if f"coverage_{k}" in r]))
-                            for k in ("50", "80", "90")} if any("coverage_50" in r for r in rows) else {},
+        "pit_histogram": pit_check(records["pit"].to_numpy()),
+        "coverage_pooled": ({k: float(records[f"covered_{k}"].mean()) for k in LEVELS} if len(records) else {}),
+        "calibration": {name: {"coverage": interval_calibration(g).reset_index().to_dict("records"),
+                               "pit": pit_check(g["pit"].to_numpy())} for name, g in groups.items()},
     }
 
 
 def backtest(election_ids: Sequence[str] | None = None, *, out: str | Path | None = None,
              information_sets: Sequence[str] | None = None, n: int = 100_000, seed: int = 0, force: bool = False,
              client=None, scheduler: str | None = None, workers: int | None = None,
-             progress=None, **fit_options) -> tuple[dict, list[dict], dict[str, str]]:
+             days_before: Sequence[int] | None = None, progress=None, **fit_options) -> tuple[dict, list[dict], dict[str, str]]:
     """Run every backtestable election; returns (summary, per-election report JSON, skipped)."""
     say = progress or (lambda message: None)
     ids = list(election_ids) if election_ids else polls.available()
@@ -90,7 +164,8 @@ def backtest(election_ids: Sequence[str] | None = None, *, out: str | Path | Non
             say(f"{election.id}: skipped ({reason})")
         else:
             todo.append(eid)
-    args = [(eid, None if out is None else str(out), information_sets, n, seed, force, fit_options) for eid in todo]
+    args = [(eid, None if out is None else str(out), information_sets, n, seed, force, fit_options, days_before)
+            for eid in todo]
     if scheduler is not None and client is None:
         from dask.distributed import Client
 

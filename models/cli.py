@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import sys
 import warnings
@@ -10,6 +11,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 
 import polls
 
@@ -125,6 +127,23 @@ def _parse_votes(texts: list[str]) -> np.ndarray:
     return np.array(values, dtype=np.float64)
 
 
+def _day(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a date in the form YYYY-MM-DD") from None
+
+
+def _days_list(text: str) -> list[int]:
+    try:
+        days = [int(part) for part in text.split(",") if part.strip()]
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a comma-separated list of whole days") from None
+    if not days or min(days) < 1:
+        raise argparse.ArgumentTypeError(f"'{text}': days before the election must be 1 or more")
+    return sorted(set(days), reverse=True)
+
+
 def _fit_options(args: argparse.Namespace) -> dict:
     for name in ("draws", "tune", "chains", "simulations"):
         if getattr(args, name) < 1:
@@ -145,7 +164,8 @@ def _cmd_report(args: argparse.Namespace) -> int:
         raise UsageError(f"{out}: {', '.join(existing)} already exist(s); use --force to overwrite")
     sets = _information_sets(args, election)
     _fit_options(args)
-    result = run(election, sets, n=args.simulations, seed=args.seed, progress=stderr_progress, **_fit_options(args))
+    result = run(election, sets, n=args.simulations, seed=args.seed, progress=stderr_progress, as_of=args.as_of,
+                 forecasts=args.forecast or (), **_fit_options(args))
     stderr_progress("writing the report")
     try:
         paths = write_report(result, out, force=args.force)
@@ -165,15 +185,22 @@ def _cmd_forecast(args: argparse.Namespace) -> int:
     from models.report import _clean
 
     election = polls.load_any(args.election)
-    parse_information_set(args.information_set, election)
+    before_the_day = args.as_of is not None and args.as_of < election.date
+    spec = args.information_set or ("polls+exit" if len(election.exit_polls) and not before_the_day else "polls")
+    info = parse_information_set(f"{spec} as of {args.as_of}" if args.as_of else spec, election)
     _fit_options(args)
-    stderr_progress(f"{election.id} [{args.information_set}]: compiling and sampling")
-    result = forecast(election, args.information_set, n=args.simulations, seed=args.seed, keep_simulation=False,
+    stderr_progress(f"{election.id} [{info}]: compiling and sampling")
+    if args.save and Path(args.save).exists() and not args.force:
+        raise UsageError(f"{args.save} already exists; use --force to overwrite")
+    result = forecast(election, info, n=args.simulations, seed=args.seed, keep_simulation=bool(args.save),
                       **_fit_options(args))
     if result.refused:
         print(f"pollmc forecast: sampler diagnostics failed, so no forecast is presented: {'; '.join(result.refused)}",
               file=sys.stderr)
         return 3
+    if args.save:
+        for path in _save_forecast(args, election, result):
+            print(path, file=sys.stderr)
     if args.json:
         print(json.dumps(_clean({
             "election": election.id, "information_set": result.information_set.name,
@@ -194,6 +221,34 @@ def _cmd_forecast(args: argparse.Namespace) -> int:
     return 0
 
 
+#: Draws a saved forecast keeps: enough for CRPS and coverage to two decimals, a file of a few MB.
+SAVED_DRAWS = 4000
+
+
+def _save_forecast(args: argparse.Namespace, election: polls.Election, result) -> list[Path]:
+    """Write the forecast's simulated shares and seats (a seeded sample of SAVED_DRAWS) in the
+    external-forecast format, with what it knew and how it was made."""
+    from importlib.metadata import version
+
+    from models.external import write_forecast
+
+    sim = result.simulation
+    rng = np.random.default_rng(args.seed)
+    keep = np.sort(rng.choice(sim.sizes["draw"], min(SAVED_DRAWS, sim.sizes["draw"]), replace=False))
+    shares = pd.DataFrame(sim["shares"].values[keep] * 100, columns=election.options)
+    seats = pd.DataFrame(sim["seats"].values[keep], columns=election.party_codes)
+    settings = _fit_options(args)
+    metadata = {"name": Path(args.save).stem, "author": f"pollmc {version('pollmc')}",
+                "made": dt.date.today().isoformat(), "knew": result.information_set.name,
+                "source": (f"pollmc forecast {election.id} --information-set '{result.information_set.name}', seed "
+                           f"{args.seed}, {settings['chains']}x{settings['draws']} posterior draws, {args.simulations:,} "
+                           f"simulated elections of which {len(keep):,} are saved")}
+    try:
+        return write_forecast(args.save, shares, seats, metadata, force=args.force)
+    except FileExistsError as exc:
+        raise UsageError(str(exc)) from None
+
+
 def _cmd_backtest(args: argparse.Namespace) -> int:
     from models.backtest import backtest, summary_table
     from models.forecast import stderr_progress
@@ -212,7 +267,7 @@ def _cmd_backtest(args: argparse.Namespace) -> int:
         raise UsageError(f"--workers must be 0 or more, got {args.workers}")
     sets = [s.strip() for s in args.information_sets.split(";")] if args.information_sets else None
     summary, reports, skipped = backtest(ids, out=out, information_sets=sets, n=args.simulations, seed=args.seed,
-                                         force=args.force, scheduler=args.scheduler, workers=args.workers,
+                                         force=args.force, days_before=args.days_before, scheduler=args.scheduler, workers=args.workers,
                                          progress=stderr_progress, **_fit_options(args))
     summary["skipped"] = skipped
     out.mkdir(parents=True, exist_ok=True)
@@ -220,11 +275,23 @@ def _cmd_backtest(args: argparse.Namespace) -> int:
     table = summary_table(summary)
     lines = ["# pollmc backtest", "", f"Elections: {', '.join(summary['elections'])}."]
     lines += [f"Skipped: {eid} ({why})." for eid, why in skipped.items()]
-    lines += ["", _markdown_table(table.reset_index().set_index("election").astype(object)
-                                  .where(lambda t: t.notna(), "")), "",
-              "Coverage pooled over parties, information sets and elections: "
-              + ", ".join(f"{k}%: {100 * v:.0f}%" for k, v in summary["coverage_pooled"].items()) + ".",
-              "", "PIT histogram (10 bins, pooled): " + " ".join(map(str, summary["pit_histogram"]["counts"])), ""]
+    lines += ["", "Each election's priors come only from elections held before it (leave one election out).", "",
+              _markdown_table(table.reset_index().set_index("election").astype(object).where(lambda t: t.notna(), "")),
+              "", "## Calibration, pooled over elections and parties", "",
+              "Coverage: how often each central interval held the actual share (95% Wilson interval of the rate; "
+              "a party's shares are not independent of its rivals', so these are narrower than they should be). "
+              "PIT: where the actual share fell in the forecast distribution, in tenths; a calibrated forecast "
+              "fills them evenly (Kolmogorov-Smirnov p-value of uniformity).", ""]
+    calibration = []
+    for group, found in summary["calibration"].items():
+        pit = found["pit"]
+        calibration.append({"group": group, "shares": pit["values"],
+                             **{c["interval"]: f"{100 * c['rate']:.0f}% ({100 * c['rate_low']:.0f}-{100 * c['rate_high']:.0f})"
+                                for c in found["coverage"]},
+                             "PIT histogram": " ".join(map(str, pit["counts"])),
+                             "KS p": f"{pit['ks_p_value']:.3f}" if pit["ks_p_value"] is not None else ""})
+    if calibration:
+        lines += [_markdown_table(pd.DataFrame(calibration).set_index("group").astype(object)), ""]
     _write_atomic(out / "backtest.md", "\n".join(lines))
     print(out / "backtest.json")
     print(out / "backtest.md")
@@ -232,14 +299,23 @@ def _cmd_backtest(args: argparse.Namespace) -> int:
 
 
 def _cmd_priors(args: argparse.Namespace) -> int:
+    from models.history import history_priors, history_table
     from models.priors import default_priors, poll_error_evidence
 
     evidence = poll_error_evidence()
     print("Poll errors of 9,008 US polls (FiveThirtyEight pollster ratings data, CC BY 4.0),")
-    print("general-election polls of the last three weeks, log ratio of the two leading candidates:")
+    print("general-election polls of the last three weeks, log ratio of the two leading candidates,")
+    print("in units of sqrt(p (1 - p)) (a scale c is the sampling error of a poll of 1/c^2 people):")
     print(evidence.round(4).to_string())
-    print("\nDefault priors (per option, log-share scale; poll-error scales = US sd / sqrt(2)):")
-    for name, value in default_priors().to_dict().items():
+    election = polls.load_any(args.election) if args.election else None
+    print("\nShared error of the bundled elections' polls (firms' last polls, averaged) against their results,"
+          "\nsame units" + (f"; weight: how much each counts for {election.id} (0: held out, not earlier)"
+                             if election else "") + ":")
+    print(history_table(election).round(4).to_string())
+    priors = history_priors(election) if election else default_priors()
+    print(f"\nPriors {'of ' + election.id if election else 'before any bundled election (US evidence only)'}"
+          " (poll-error scales in units of sqrt(p (1 - p)); log-share scales otherwise):")
+    for name, value in priors.to_dict().items():
         print(f"  {name:<18} {value:g}")
     return 0
 
@@ -326,6 +402,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--information-sets", metavar="LIST",
                    help="';'-separated information sets, e.g. 'polls;polls+exit;polls+exit+regions:5' "
                    "(default: the whole election night)")
+    p.add_argument("--as-of", type=_day, metavar="YYYY-MM-DD",
+                   help="forecast as of that day: only the polls public by its end (default: election day)")
+    p.add_argument("--forecast", action="append", metavar="FILE",
+                   help="score a forecast made elsewhere beside the model (draws or quantiles CSV, metadata in FILE "
+                   "with the suffix .toml when present; format: models/external.py); repeatable")
     _add_fit_options(p)
     p.set_defaults(func=_cmd_report)
 
@@ -333,9 +414,15 @@ def build_parser() -> argparse.ArgumentParser:
                             description="Fit one information set, simulate elections and print shares, seats and "
                             "probabilities. Works before the result is known.")
     p.add_argument("election", nargs="?", default="kz-2021-mazhilis", help="a bundled election id or a folder")
-    p.add_argument("--information-set", default="polls+exit",
-                   help="polls, polls+exit, polls+exit+regions[:N|:CODES] (default polls+exit)")
+    p.add_argument("--information-set",
+                   help="polls, polls+exit, polls+exit+regions[:N|:CODES] (default polls+exit where the election has "
+                   "exit polls and the day is not before election day, else polls)")
+    p.add_argument("--as-of", type=_day, metavar="YYYY-MM-DD",
+                   help="forecast as of that day: only the polls public by its end")
     p.add_argument("--json", action="store_true", help="print JSON instead of tables")
+    p.add_argument("--save", metavar="FILE", help=f"also write {SAVED_DRAWS:,} simulated outcomes (shares and seats) "
+                   "and a FILE.toml of metadata, to score later with 'pollmc report ELECTION --forecast FILE'")
+    p.add_argument("--force", action="store_true", help="overwrite the --save files")
     _add_fit_options(p)
     p.set_defaults(func=_cmd_forecast)
 
@@ -350,10 +437,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--scheduler", metavar="ADDRESS", help="a dask.distributed scheduler, e.g. tcp://10.0.0.5:8786")
     p.add_argument("--workers", type=int, help="local processes (default: up to 2; 0 runs in this process)")
     p.add_argument("--information-sets", metavar="LIST", help="';'-separated information sets (default: all)")
+    p.add_argument("--days-before", type=_days_list, metavar="LIST",
+                   help="instead of the election night: polls-only forecasts as of these days before each election, "
+                   "e.g. 90,60,30,14,7,1")
     _add_fit_options(p)
     p.set_defaults(func=_cmd_backtest)
 
-    p = commands.add_parser("priors", help="show the default priors and the US poll-error evidence behind them")
+    p = commands.add_parser("priors", help="show the priors and the evidence behind them (US polls, earlier elections)")
+    p.add_argument("election", nargs="?", help="an election id or folder: its priors, from the elections before it")
     p.set_defaults(func=_cmd_priors)
     return parser
 

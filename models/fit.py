@@ -26,12 +26,14 @@ import polls
 from models.fusion import (
     ModelInputs,
     build_model,
+    error_scale,
     graph_key,
     model_inputs,
     observed_data,
 )
 from models.infosets import InformationSet, parse_information_set
-from models.priors import DefaultPriors, default_priors
+from models.history import history_priors
+from models.priors import DefaultPriors
 
 __all__ = ["Diagnostics", "DiagnosticsError", "Fit", "FusionModel", "check_diagnostics", "require_passing"]
 
@@ -170,7 +172,7 @@ class FusionModel:
         """The model of this election, reusing within the process an already built (and compiled)
         model of the same structure: only the observed data differ, and they are swapped in.
         Compiling is the expensive step; a notebook, a report or a test should pay it once."""
-        priors = priors or default_priors()
+        priors = priors or history_priors(election)
         inputs = model_inputs(election, priors)
         key = graph_key(inputs, priors, undecided)
         if key not in cls._cache:
@@ -183,7 +185,7 @@ class FusionModel:
     def __init__(self, election: polls.Election, priors: DefaultPriors | None = None, *,
                  undecided: str = "modelled") -> None:
         self.election = election
-        self.priors = priors or default_priors()
+        self.priors = priors or history_priors(election)
         self.undecided = undecided
         self.inputs = model_inputs(election, self.priors)
         self.model = build_model(self.inputs, self.priors, undecided=undecided)
@@ -195,6 +197,11 @@ class FusionModel:
         model's election, with the exit-poll and region switches set)."""
         info = parse_information_set(information_set, self.election)
         data = observed_data(self.inputs)
+        if info.as_of is not None:  # only the polls public by then, and only they set the error scale
+            used = (self.election.public_dates() <= pd.Timestamp(info.as_of)).to_numpy()
+            data["poll_used"] = used.astype(float)
+            data["error_scale"] = error_scale(self.inputs.poll_decided[used], self.inputs.poll_mask[used],
+                                              self.inputs.prior_mean, self.inputs.exit_mask[:0])
         if "exit_used" in data:
             data["exit_used"] = np.full(len(self.inputs.exit_firm), float(info.exit_polls))
         if "region_counted" in data:

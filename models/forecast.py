@@ -12,22 +12,25 @@ the baselines scored the same way; `models.report` writes what it returns.
 
 from __future__ import annotations
 
+import datetime as dt
 import sys
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from pathlib import Path
 
 import pandas as pd
 import xarray as xr
 
 import polls
 from models.evaluate import baseline_forecasts, baseline_notes, model_forecast, score
+from models.external import find_forecasts, read_forecast, score_external
 from models.fit import Fit, FusionModel
 from models.infosets import InformationSet, election_night, parse_information_set
 from models.outcomes import most_likely_outcomes, seat_summary, share_summary
 from models.simulate import simulate
 
-__all__ = ["ForecastResult", "Run", "forecast", "run", "seats_check"]
+__all__ = ["ForecastResult", "Run", "baselines_for", "forecast", "run", "seats_check"]
 
 
 @dataclass
@@ -73,13 +76,14 @@ def seats_check(election: polls.Election) -> str | None:
 
 def forecast(election: polls.Election, information_set: str | InformationSet = "polls", *, n: int = 100_000,
              seed: int = 0, model: FusionModel | None = None, keep_simulation: bool = True,
-             **fit_options) -> ForecastResult:
+             as_of: dt.date | str | None = None, **fit_options) -> ForecastResult:
     """Fit one information set, check diagnostics, simulate `n` elections, summarise and score.
 
-    A fit whose diagnostics fail is not simulated: the result carries `refused` (the failing
-    figures) and no forecast.
+    `as_of`: a day of the campaign; only the polls public by its end are used
+    (`polls.Election.public_dates`). A fit whose diagnostics fail is not simulated: the result
+    carries `refused` (the failing figures) and no forecast.
     """
-    info = parse_information_set(information_set, election)
+    info = _as_of(parse_information_set(information_set, election), as_of, election)
     model = model or FusionModel.for_election(election)
     fit = model.fit(info, seed=seed, **fit_options)
     result = ForecastResult(election, info, fit)
@@ -106,18 +110,44 @@ class Run:
     election: polls.Election
     results: list[ForecastResult]
     baselines: list[dict]
+    external: list[dict]
     settings: dict
     notes: list[str]
     compile_seconds: float | None
     model: FusionModel
 
 
+def _as_of(info: InformationSet, as_of: dt.date | str | None, election: polls.Election) -> InformationSet:
+    if as_of is None:
+        return info
+    day = dt.date.fromisoformat(as_of) if isinstance(as_of, str) else as_of
+    return parse_information_set(replace(info, as_of=day), election)
+
+
+def baselines_for(election: polls.Election, sets: Sequence[InformationSet], *, n: int, seed: int) -> list[dict]:
+    """The baselines scored for these information sets: as of each day that a set is as of (the
+    polls then public), and once for the sets of election day."""
+    if not election.has_results:
+        return []
+    out = []
+    for day in dict.fromkeys(info.as_of for info in sets):
+        for baseline in baseline_forecasts(election if day is None else election.as_of(day)):
+            if day is not None:
+                baseline.information_set = f"{baseline.information_set} as of {day.isoformat()}"
+            out.append(score(baseline, election, seed=seed, point_members=n))
+    return out
+
+
 def run(election: polls.Election, information_sets: Sequence[str | InformationSet] | None = None, *,
         n: int = 100_000, seed: int = 0, progress: Callable[[str], None] | None = None,
-        model: FusionModel | None = None, **fit_options) -> Run:
-    """Forecast every information set (default: the whole election night) and score the baselines."""
+        model: FusionModel | None = None, as_of: dt.date | str | None = None,
+        forecasts: Sequence[str | Path] = (), **fit_options) -> Run:
+    """Forecast every information set (default: the whole election night; only `polls` as of a
+    day before election day) and score the baselines and the external forecasts (`forecasts`
+    files and those in the election folder's `forecasts/`, `models.external`)."""
     say = progress or (lambda message: None)
-    sets = [parse_information_set(s, election) for s in (information_sets or election_night(election))]
+    default = [InformationSet()] if as_of is not None else election_night(election)
+    sets = [_as_of(parse_information_set(s, election), as_of, election) for s in (information_sets or default)]
     if model is None:
         say(f"{election.id}: building the model")
         model = FusionModel.for_election(election)
@@ -131,12 +161,16 @@ def run(election: polls.Election, information_sets: Sequence[str | InformationSe
         state = "refused: " + "; ".join(result.refused) if result.refused else "ok"
         say(f"[{i}/{len(sets)}] {info}: simulated {n:,} elections and scored in {time.perf_counter() - start:.0f} s ({state})")
         results.append(result)
-    baselines = ([score(b, election, seed=seed, point_members=n) for b in baseline_forecasts(election)]
-                 if election.has_results else [])
-    settings = {"simulations": n, "seed": seed, **fit_options}
+    baselines = baselines_for(election, sets, n=n, seed=seed)
+    external = []
+    if election.has_results:
+        for path in dict.fromkeys([*map(Path, forecasts), *find_forecasts(election)]):
+            say(f"scoring the external forecast {path}")
+            external.append(score_external(read_forecast(path, election), election, seed=seed, point_members=n))
+    settings = {"simulations": n, "seed": seed, **fit_options, **({"as_of": str(as_of)} if as_of is not None else {})}
     problem = seats_check(election)
     notes = list(model.inputs.notes) + ([problem] if problem else []) + baseline_notes(election)
-    return Run(election, results, baselines, settings, notes, model.compile_seconds, model)
+    return Run(election, results, baselines, external, settings, notes, model.compile_seconds, model)
 
 
 def stderr_progress(message: str) -> None:

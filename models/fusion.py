@@ -15,8 +15,13 @@ Observations:
   an assumed 1,000 where the size is not published: `poll_sd` carries what sampling error
   cannot explain, so the spread of the polls around each other sets the overdispersion). The change of variables from theta
   to v adds the term (k - 1) log(1 - r lambda).
+- Poll errors are measured in units of sqrt(p (1 - p)), the shape of sampling error, so a
+  party at 5% errs by fewer points than one at 40% but by more on the log scale
+  (`models.priors`; p is each option's median share in the polls, `error_scale`).
 - House effects are zero-sum over firms and options; the industry-wide bias is zero-sum over
-  options and shared by every poll; both and the poll-level errors use non-centred draws.
+  options, shared by every poll, and Student-t with the scale and degrees of freedom that the
+  US evidence and the earlier elections give (`models.history`); both and the poll-level
+  errors use non-centred draws.
 - Exit polls observe the election-day shares the same way, with their own firm effects and
   bias at smaller default scales.
 - Regions: each region's log shares are a typical region's plus a region effect (zero-sum,
@@ -81,6 +86,8 @@ class ModelInputs:
     region_weight: np.ndarray         # (R,) sums to 1
     region_observed: np.ndarray       # (R, K) observed shares, the prior mean where not counted
     region_has_result: np.ndarray     # (R,) bool
+    error_scale: np.ndarray           # (K,) sqrt((1 - p) / p) at each option's reference share p:
+                                      # poll-error scales times this are log-share scales
     notes: list[str] = field(default_factory=list)
 
     @property
@@ -177,6 +184,7 @@ def model_inputs(election: polls.Election, priors: DefaultPriors | None = None) 
         notes.append(f"{election.id} has no regional results: the model is national only")
 
     return ModelInputs(
+        error_scale=error_scale(decided, mask, mean, exit_mask),
         election_id=election.id, options=options, parties=election.party_codes, prior_mean=mean, prior_sd=sd,
         dates=dates, firms=firms, poll_week=week, poll_firm=np.array([firms.index(f) for f in table["firm"]]),
         poll_decided=decided, poll_mask=mask, poll_merge=merge, poll_remainder=remainder,
@@ -188,6 +196,21 @@ def model_inputs(election: polls.Election, priors: DefaultPriors | None = None) 
         regions=regions, region_weight=weight, region_observed=observed, region_has_result=has_result,
         notes=notes,
     )
+
+
+def error_scale(decided: np.ndarray, mask: np.ndarray, prior_mean: np.ndarray, exit_mask: np.ndarray) -> np.ndarray:
+    """sqrt((1 - p) / p) per option, p its median share in the polls that report it (the prior
+    median where none does), clipped to 0.5%-90%: an error of c units of sqrt(p (1 - p)) is
+    c times this on the log scale (`models.priors`). An option that no poll or exit poll gives a
+    figure of its own (always inside another's) gets 0: errors are of the published figures,
+    and its host's figure carries them."""
+    prior = np.exp(prior_mean) / np.exp(prior_mean).sum()
+    reported = np.where(mask, decided, np.nan)
+    typical = np.full(len(prior), np.nan)
+    seen = mask.any(axis=0)
+    typical[seen] = np.nanmedian(reported[:, seen], axis=0)
+    p = np.clip(np.where(np.isfinite(typical), typical, prior), 0.005, 0.9)
+    return np.where(seen | exit_mask.any(axis=0), np.sqrt((1 - p) / p), 0.0)
 
 
 def _masked_dirichlet_logp(x_log: pt.TensorVariable, alpha: pt.TensorVariable, mask: pt.TensorVariable) -> pt.TensorVariable:
@@ -204,7 +227,7 @@ def _centre(x: pt.TensorVariable, axis: int = -1) -> pt.TensorVariable:
 def observed_data(inputs: ModelInputs) -> dict[str, np.ndarray]:
     """Every `pm.Data` container of the model and its value for these inputs (switches off)."""
     data = {
-        "poll_week": inputs.poll_week, "poll_firm": inputs.poll_firm,
+        "error_scale": inputs.error_scale, "poll_used": np.ones(inputs.n_polls), "poll_week": inputs.poll_week, "poll_firm": inputs.poll_firm,
         "poll_mask": inputs.poll_mask.astype(float), "poll_merge": inputs.poll_merge, "poll_decided": inputs.poll_decided,
         "poll_remainder": inputs.poll_remainder, "poll_size_known": np.nan_to_num(inputs.poll_size),
         "poll_size_missing": np.isnan(inputs.poll_size).astype(float),
@@ -226,8 +249,8 @@ def graph_key(inputs: ModelInputs, priors: DefaultPriors, undecided: str) -> tup
     observed values (those are `pm.Data` and are swapped in without compiling)."""
     return (tuple(inputs.options), tuple(inputs.firms), tuple(inputs.exit_firms), tuple(inputs.regions),
             tuple(inputs.dates), inputs.n_polls, len(inputs.exit_firm), inputs.prior_mean.tobytes(),
-            inputs.prior_sd.tobytes(), _repeated(inputs.poll_firm), _repeated(inputs.exit_firm), undecided,
-            tuple(priors.to_dict().items()))
+            inputs.prior_sd.tobytes(), _repeated(inputs.poll_firm),
+            _repeated(inputs.exit_firm), undecided, tuple(priors.to_dict().items()))
 
 
 def _repeated(firm_index: np.ndarray) -> bool:
@@ -254,7 +277,7 @@ def build_model(inputs: ModelInputs, priors: DefaultPriors | None = None, *,
     """The PyMC model for one election. Every observed array is a `pm.Data` container, so one
     compiled model serves every information set, and any election of the same shape.
 
-    Switches: `exit_used` (J,) and `region_counted` (R,) in {0, 1}.
+    Switches: `poll_used` (N,), `exit_used` (J,) and `region_counted` (R,) in {0, 1}.
     Named outputs: `shares` (option), `region_shares` (region, option), `trend` (date, option),
     `house` (firm, option), `bias` (option), `exit_house`, `exit_bias`, `undecided_even`.
     """
@@ -277,16 +300,32 @@ def build_model(inputs: ModelInputs, priors: DefaultPriors | None = None, *,
 
     with pm.Model(coords=coords) as model:
         # -- election day: the vote not yet counted, regions, the national result ---------
-        # `open_raw` -> the log shares of the votes not yet counted (all of them before the
-        # count), as log ratios to a reference option, with the previous-election prior.
+        # The shared poll error first: pre-election polls see the log shares plus `bias`, and
+        # many polls pin that sum while the bias is known only from its prior. Sampling the log
+        # shares and the bias separately leaves a long narrow ridge (R-hat above 1.01 on German
+        # and Kazakh fits), so the model samples the polls' consensus `consensus_raw` (log ratios
+        # to a reference option, K - 1) and sets the uncounted votes' log ratios to consensus
+        # minus bias. The previous-election prior of those log ratios enters as a potential,
+        # exactly replacing the standard-normal density of `consensus_raw` (a shift has unit
+        # Jacobian), so the posterior is the same model's, with the ridge along the axes.
+        # Poll errors are in units of sqrt(p (1 - p)), times `scale` on the log scale.
+        scale = pm.Data("error_scale", values["error_scale"], dims="option")
+        bias_raw = pm.StudentT("bias_raw", nu=priors.bias_nu, mu=0.0, sigma=1.0, dims="option")
+        bias = pm.Deterministic("bias", _centre(priors.bias_sd * scale * bias_raw), dims="option")
+        others = np.array([k for k in range(K) if k != ref])
+        consensus_raw = pm.Normal("consensus_raw", 0.0, 1.0, shape=K - 1)
+        consensus = alr_mean + pt.dot(alr_chol, consensus_raw)
+        open_alr = consensus - (bias[others] - bias[ref])
+        whitened = pt.dot(np.linalg.inv(alr_chol), open_alr - alr_mean)
+        pm.Potential("previous_prior", -0.5 * pt.sum(whitened**2) + 0.5 * pt.sum(consensus_raw**2))
+        # the log shares of the votes not yet counted (all of them before the count).
         # Regions deviate from a typical region by zero-sum effects with a half-t scale. The
         # uncounted votes are a size-weighted mean of uncounted regions, so they deviate from the
         # typical region by the weighted mean of those regions' effects: sd region_sd * spread,
         # spread = sqrt(sum w^2) / sum w over the uncounted regions (wide when few are left).
         # The national result is the counted regions' votes plus the uncounted ones: exactly the
         # size-weighted combination of regional shares, whatever has been counted.
-        open_raw = pm.Normal("open_raw", 0.0, 1.0, shape=K - 1)
-        log_open = pt.concatenate([pt.zeros(1), alr_mean + pt.dot(alr_chol, open_raw)])[order]
+        log_open = pt.concatenate([pt.zeros(1), open_alr])[order]
         open_shares = pt.special.softmax(log_open)
         if R:
             counted = pm.Data("region_counted", values["region_counted"], dims="region")
@@ -327,6 +366,7 @@ def build_model(inputs: ModelInputs, priors: DefaultPriors | None = None, *,
             log_trend = log_shares[None, :]
 
         # -- pre-election polls -----------------------------------------------------------
+        poll_used = pm.Data("poll_used", values["poll_used"], dims="poll")  # 0: not yet public (as of a day)
         week = pm.Data("poll_week", values["poll_week"], dims="poll")
         mask = pm.Data("poll_mask", values["poll_mask"], dims=("poll", "option"))
         merge = pm.Data("poll_merge", values["poll_merge"], dims=("poll", "option", "column"))
@@ -335,15 +375,14 @@ def build_model(inputs: ModelInputs, priors: DefaultPriors | None = None, *,
         size_known = pm.Data("poll_size_known", values["poll_size_known"], dims="poll")
         size_missing = pm.Data("poll_size_missing", values["poll_size_missing"], dims="poll")
 
-        bias = pm.Deterministic("bias", priors.bias_sd * _centre(pm.Normal("bias_raw", 0.0, 1.0, dims="option")),
-                                dims="option")
         poll_sd = pm.HalfStudentT("poll_sd", nu=3, sigma=priors.poll_sd)
         poll_raw = pm.Normal("poll_raw", 0.0, 1.0, dims=("poll", "option"))
-        logits = log_trend[week] + bias[None, :] + poll_sd * _centre(poll_raw)
+        logits = log_trend[week] + bias[None, :] + poll_sd * _centre(scale * poll_raw)
         if _repeated(inputs.poll_firm):  # house effects need a firm with two polls to be told apart
             house_sd = pm.HalfStudentT("house_sd", nu=3, sigma=priors.house_sd)
             house_raw = pm.Normal("house_raw", 0.0, 1.0, dims=("firm", "option"))
-            house = pm.Deterministic("house", house_sd * _centre(_centre(house_raw, 1), 0), dims=("firm", "option"))
+            house = pm.Deterministic("house", house_sd * _centre(_centre(scale * house_raw, 1), 0),
+                                     dims=("firm", "option"))
             logits = logits + house[pm.Data("poll_firm", values["poll_firm"], dims="poll")]
         # each column's expected figure: its own option plus the options reported inside it
         expected = pt.sum(pt.exp(logits)[:, :, None] * merge, axis=1)
@@ -357,11 +396,11 @@ def build_model(inputs: ModelInputs, priors: DefaultPriors | None = None, *,
             even = pm.Beta("undecided_even", alpha=priors.undecided_alpha, beta=priors.undecided_beta)
             keep = 1.0 - remainder * even
             implied = keep[:, None] * decided + (remainder * even / pt.sum(options_in, axis=1))[:, None] * options_in
-            pm.Potential("undecided_jacobian", pt.sum((reported - 1) * pt.log(keep)))
+            pm.Potential("undecided_jacobian", pt.sum(poll_used * (reported - 1) * pt.log(keep)))
         else:
             implied = decided
         implied_log = pt.log(pt.switch(mask, implied, 1.0))
-        pm.Potential("polls", pt.sum(_masked_dirichlet_logp(implied_log, size[:, None] * expected, mask)))
+        pm.Potential("polls", pt.sum(poll_used * _masked_dirichlet_logp(implied_log, size[:, None] * expected, mask)))
 
         # -- exit polls -------------------------------------------------------------------
         if J:
@@ -371,15 +410,28 @@ def build_model(inputs: ModelInputs, priors: DefaultPriors | None = None, *,
             exit_log = pm.Data("exit_log_shares", values["exit_log_shares"], dims=("exit_poll", "option"))
             exit_size_known = pm.Data("exit_size_known", values["exit_size_known"], dims="exit_poll")
             exit_size_missing = pm.Data("exit_size_missing", values["exit_size_missing"], dims="exit_poll")
-            exit_bias = pm.Deterministic("exit_bias", priors.bias_sd * priors.exit_scale * _centre(
-                pm.Normal("exit_bias_raw", 0.0, 1.0, dims="option")), dims="option")
+            # The same ridge again: exit polls pin the log shares plus their bias, which the
+            # pre-election polls pin as consensus minus theirs, so the two biases are known in
+            # their difference only. When exit polls are used the model samples that difference
+            # (`exit_offset_raw`) and sets the exit polls' standardized bias to the polls' one
+            # times bias_sd / exit_bias_sd plus it; its Student-t density enters as a potential
+            # in place of the offset's standard normal (a shift given `bias_raw`: unit Jacobian).
+            # Without exit polls the coupling is off and the offset is the bias itself.
+            coupling = pt.max(used)
+            exit_offset_raw = pm.Normal("exit_offset_raw", 0.0, 1.0, dims="option")
+            exit_bias_raw = coupling * bias_raw * (priors.bias_sd / priors.exit_bias_sd) + exit_offset_raw
+            pm.Potential("exit_bias_prior", pt.sum(
+                pm.logp(pm.StudentT.dist(nu=priors.exit_bias_nu, mu=0.0, sigma=1.0), exit_bias_raw)
+                - pm.logp(pm.Normal.dist(0.0, 1.0), exit_offset_raw)))
+            exit_bias = pm.Deterministic("exit_bias", _centre(priors.exit_bias_sd * scale * exit_bias_raw),
+                                         dims="option")
             exit_sd = pm.HalfStudentT("exit_sd", nu=3, sigma=priors.poll_sd * priors.exit_scale)
             exit_raw = pm.Normal("exit_raw", 0.0, 1.0, dims=("exit_poll", "option"))
-            exit_logits = log_shares[None, :] + exit_bias[None, :] + exit_sd * _centre(exit_raw)
+            exit_logits = log_shares[None, :] + exit_bias[None, :] + exit_sd * _centre(scale * exit_raw)
             if _repeated(inputs.exit_firm):
                 exit_house_sd = pm.HalfStudentT("exit_house_sd", nu=3, sigma=priors.house_sd * priors.exit_scale)
                 exit_house_raw = pm.Normal("exit_house_raw", 0.0, 1.0, dims=("exit_firm", "option"))
-                exit_house = pm.Deterministic("exit_house", exit_house_sd * _centre(_centre(exit_house_raw, 1), 0),
+                exit_house = pm.Deterministic("exit_house", exit_house_sd * _centre(_centre(scale * exit_house_raw, 1), 0),
                                               dims=("exit_firm", "option"))
                 exit_logits = exit_logits + exit_house[pm.Data("exit_firm_index", values["exit_firm_index"],
                                                                dims="exit_poll")]

@@ -3,16 +3,21 @@
 `polls` (pre-election polls only), `polls+exit` (and the exit polls), and
 `polls+exit+regions` with any subset of regions counted. `election_night(election)` lists the
 sequence a report replays: polls, polls+exit, then one region more at a time in the
-election's count order.
+election's count order. A day of the campaign: `polls as of 2021-09-12` (the polls public by
+the end of that day, `polls.Election.public_dates`); before election day only `polls` can be
+known.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import datetime as dt
+from dataclasses import dataclass, replace
+
+import pandas as pd
 
 import polls
 
-__all__ = ["InformationSet", "election_night", "parse_information_set"]
+__all__ = ["InformationSet", "election_night", "knew_no_more", "parse_information_set"]
 
 
 @dataclass(frozen=True)
@@ -21,15 +26,18 @@ class InformationSet:
 
     exit_polls: bool = False
     counted_regions: tuple[str, ...] = ()
+    as_of: dt.date | None = None
 
     @property
     def name(self) -> str:
         if not self.exit_polls and not self.counted_regions:
-            return "polls"
-        if not self.counted_regions:
-            return "polls+exit"
-        head = "polls+exit" if self.exit_polls else "polls"
-        return f"{head}+regions:{len(self.counted_regions)}"
+            base = "polls"
+        elif not self.counted_regions:
+            base = "polls+exit"
+        else:
+            head = "polls+exit" if self.exit_polls else "polls"
+            base = f"{head}+regions:{len(self.counted_regions)}"
+        return base if self.as_of is None else f"{base} as of {self.as_of.isoformat()}"
 
     def __str__(self) -> str:
         return self.name
@@ -42,8 +50,14 @@ def parse_information_set(spec: str | InformationSet, election: polls.Election) 
         unknown = set(spec.counted_regions) - set(election.region_codes)
         if unknown:
             raise ValueError(f"unknown regions {sorted(unknown)} for {election.id}")
-        return spec
-    text = spec.strip()
+        return _check_as_of(spec, election)
+    text, _, day = spec.strip().partition(" as of ")
+    if day:
+        try:
+            as_of = dt.date.fromisoformat(day.strip())
+        except ValueError:
+            raise ValueError(f"'{day.strip()}' is not a date in the form YYYY-MM-DD") from None
+        return parse_information_set(replace(parse_information_set(text, election), as_of=as_of), election)
     parts = text.split("+")
     if parts[0] != "polls" or len(parts) > 3:
         raise ValueError(f"unknown information set '{spec}' (polls, polls+exit, polls+exit+regions[:N|:CODES])")
@@ -74,6 +88,31 @@ def parse_information_set(spec: str | InformationSet, election: polls.Election) 
     if missing:
         raise ValueError(f"regions {sorted(missing)} have no results in {election.id}")
     return parse_information_set(info, election)
+
+
+def _check_as_of(info: InformationSet, election: polls.Election) -> InformationSet:
+    """An information set as of a day must hold only what was known then."""
+    if info.as_of is None:
+        return info
+    if info.as_of >= election.date:  # on election day everything before it is known
+        return replace(info, as_of=None)
+    if info.exit_polls or info.counted_regions:
+        raise ValueError(f"{info.as_of} is before election day ({election.date}): no exit polls or counted "
+                         "regions were known then; use 'polls'")
+    if not (election.public_dates() <= pd.Timestamp(info.as_of)).any():
+        raise ValueError(f"no poll of {election.id} was public by {info.as_of} (the first: "
+                         f"{election.public_dates().min().date()})")
+    return info
+
+
+def knew_no_more(known: str, information_set: str) -> bool:
+    """Whether a forecast made with information set `known` (a name) knew no more than
+    `information_set`: the same set, or polls (with exit polls) on election day."""
+    if known == information_set:
+        return True
+    if " as of " in information_set or " as of " in known:
+        return False
+    return known == "polls" or (known == "polls+exit" and "exit" in information_set)
 
 
 def election_night(election: polls.Election) -> list[InformationSet]:

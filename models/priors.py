@@ -5,15 +5,19 @@ Poll-error scales come from the 9,008 US polls with their actual results bundled
 `poll_error_evidence()` on general-election polls taken in the last three weeks:
 
 1. Each poll's error on the log-ratio scale of the two leading candidates,
-   e = log(p1 / p2) - log(a1 / a2), and its sampling variance 1/(n p1) + 1/(n p2).
+   e = log(p1 / p2) - log(a1 / a2), and its sampling variance 1/(n p1) + 1/(n p2), both in
+   units of binomial error (below).
 2. Method of moments: the variance of e splits into sampling variance, an error shared by all
    polls of the same race (the industry-wide, election-day bias), a persistent pollster
    effect (house effect) and what is left for each poll (poll-level error beyond sampling).
-3. Translation to multiparty shares: the model puts errors on the log shares of all options,
-   as zero-sum vectors with a standard deviation s per option. The log ratio of two options
-   then errs with standard deviation s * sqrt(2), so s = (two-candidate log-ratio sd) / sqrt(2).
-   Near 50/50 a log-ratio error of x is a margin error of about x/2 * 100 points, i.e. about
-   x/4 * 100 points on each candidate's share; for a party at share p it is about p * s.
+3. Units: errors are measured as multiples of sqrt(p (1 - p)), the shape of sampling error.
+   An error of c units moves a share p by c sqrt(p (1 - p)) (c = 0.07: 3.2 points at 50%,
+   1.5 points at 5%); on the log scale of share p that is c sqrt((1 - p) / p), so the log ratio
+   of two candidates errs by c sqrt((1 - a1)/a1 + (1 - a2)/a2), which each error is divided
+   by. A scale c is an error as large as the sampling error of a poll of 1/c^2 respondents.
+   The bundled European and Kazakh polls show why these units and not constant log errors:
+   the firms' average missed small parties (under 8%) by 3.1 times more on the log scale than
+   large ones, but by the same amount in these units (ratio 0.97; `models.history`).
 
 The figures (printed by `pollmc priors` and quoted in the README) agree with the published
 studies: Shirani-Mehr, Rothschild, Goel and Gelman (2018, JASA) find US polls' total error about
@@ -56,10 +60,13 @@ def poll_error_evidence(frame: pd.DataFrame | None = None, max_days: int = 21,
 
     late = data[(data["type_simple"] != "Pres-P") & (data["days_before"] <= max_days)
                 & (data["cand1_pct"] > 0) & (data["cand2_pct"] > 0)].copy()
-    late["error"] = (np.log(late["cand1_pct"] / late["cand2_pct"])
-                     - np.log(late["cand1_actual"] / late["cand2_actual"]))
-    late["sampling_var"] = 1 / (late["samplesize"] * late["cand1_pct"] / 100) + 1 / (
-        late["samplesize"] * late["cand2_pct"] / 100)
+    a1, a2 = late["cand1_actual"] / 100, late["cand2_actual"] / 100
+    # one unit of shared error moves a share p by sqrt(p (1 - p)): on the log scale each
+    # candidate errs by c sqrt((1 - p) / p), so the log ratio by c times this
+    unit = np.sqrt((1 - a1) / a1 + (1 - a2) / a2)
+    late["error"] = (np.log(late["cand1_pct"] / late["cand2_pct"]) - np.log(a1 / a2)) / unit
+    late["sampling_var"] = (1 / (late["samplesize"] * late["cand1_pct"] / 100) + 1 / (
+        late["samplesize"] * late["cand2_pct"] / 100)) / unit**2
 
     races = late.groupby("race_id")
     size = races["error"].transform("size")
@@ -92,20 +99,28 @@ def poll_error_evidence(frame: pd.DataFrame | None = None, max_days: int = 21,
         "sd_race_shared": float(np.sqrt(max(race_var, 0.0))),
         "sd_house": float(np.sqrt(max(house_var, 0.0))),
         "sd_poll_beyond_sampling": float(np.sqrt(max(poll_var, 0.0))),
-    }, name="log-ratio of the two leading candidates")
+    }, name="per unit of sqrt(p (1 - p))")
 
 
 @dataclass(frozen=True)
 class DefaultPriors:
     """Scales of the fusion model's priors, per option on the log-share scale unless stated.
 
-    From the US evidence (two-candidate log-ratio sd / sqrt(2)):
-      bias_sd:        industry-wide election-day error shared by all pre-election polls (fixed)
-      house_sd:       half-normal scale of the firms' house effects
-      poll_sd:        half-normal scale of each poll's error beyond sampling
+    Poll-error scales are in units of sqrt(p (1 - p)) (see the module docstring); the model
+    multiplies each by sqrt((1 - p) / p) for an option of share p to get a log-share scale.
+    From the US evidence:
+      bias_sd:        scale of the industry-wide election-day error shared by all pre-election
+                      polls; the error is Student-t with bias_nu degrees of freedom
+      house_sd:       half-t scale of the firms' house effects
+      poll_sd:        half-t scale of each poll's error beyond sampling
+    Updated by earlier elections' polls against their results (`models.history.history_priors`):
+      bias_sd, bias_nu and exit_bias_sd, exit_bias_nu; here the US-only values
     Stated assumptions:
-      exit_scale:     exit polls' bias, house and poll scales are this fraction of the above
-                      (0.5: they ask people who have voted, on the day)
+      bias_nu:        8, the US evidence counted as worth one earlier election of nine options
+                      (it is large, but about another country's elections)
+      exit_bias_sd, exit_bias_nu: exit polls' shared error, half of bias_sd (they ask people who
+                      have voted, on the day), worth 4 degrees of freedom
+      exit_scale:     exit polls' house and poll scales are this fraction of the polls' (0.5)
       drift_sd_week:  sd of the weekly random-walk step of each option's log share (0.03:
                       over ten weeks a party at 10% typically moves about +-1 point); fixed,
                       since a handful of polls cannot tell drift from poll error
@@ -127,6 +142,9 @@ class DefaultPriors:
     bias_sd: float
     house_sd: float
     poll_sd: float
+    bias_nu: float = 8.0
+    exit_bias_sd: float = 0.0
+    exit_bias_nu: float = 4.0
     exit_scale: float = 0.5
     drift_sd_week: float = 0.03
     previous_sd: float = 1.0
@@ -147,11 +165,12 @@ class DefaultPriors:
 
 @lru_cache(maxsize=1)
 def default_priors() -> DefaultPriors:
-    """The default priors, with the poll-error scales computed from the bundled US polls."""
+    """The priors before any election of the corpus: poll-error scales from the bundled US polls."""
     evidence = poll_error_evidence()
-    per_option = 1 / np.sqrt(2)
+    bias = round(float(evidence["sd_race_shared"]), 4)
     return DefaultPriors(
-        bias_sd=round(float(evidence["sd_race_shared"] * per_option), 4),
-        house_sd=round(float(evidence["sd_house"] * per_option), 4),
-        poll_sd=round(float(evidence["sd_poll_beyond_sampling"] * per_option), 4),
+        bias_sd=bias,
+        house_sd=round(float(evidence["sd_house"]), 4),
+        poll_sd=round(float(evidence["sd_poll_beyond_sampling"]), 4),
+        exit_bias_sd=round(bias / 2, 4),
     )

@@ -60,22 +60,24 @@ def synthetic_data(model: FusionModel, rng: np.random.Generator, *, poll_size: i
         data["region_observed"] = observed
     else:
         shares = _softmax(log_open)
-    bias = priors.bias_sd * _centre(rng.normal(size=K))
-    house = house_sd * _centre(_centre(rng.normal(size=(F, K)), 1), 0) if F > 1 else np.zeros((F, K))
+    scale = inputs.error_scale  # errors in units of sqrt(p (1 - p)), as the model has them
+    bias = _centre(priors.bias_sd * scale * rng.standard_t(priors.bias_nu, size=K))
+    house = house_sd * _centre(_centre(scale * rng.normal(size=(F, K)), 1), 0) if F > 1 else np.zeros((F, K))
     walk = np.concatenate([np.zeros((1, K)), np.cumsum(_centre(rng.normal(size=(T - 1, K))), axis=0)
                            * priors.drift_sd_week]) if T > 1 else np.zeros((1, K))
     trend = np.log(shares)[None, :] + walk
-    logits = trend[inputs.poll_week] + bias + house[inputs.poll_firm] + poll_sd * _centre(rng.normal(size=(N, K)))
+    logits = (trend[inputs.poll_week] + bias + house[inputs.poll_firm]
+              + poll_sd * _centre(scale * rng.normal(size=(N, K))))
     decided = np.array([rng.dirichlet(poll_size * p) for p in _softmax(logits)])
     data.update(poll_decided=decided, poll_mask=np.ones((N, K)),
                 poll_merge=np.broadcast_to(np.eye(K), (N, K, K)).copy(), poll_remainder=np.zeros(N),
                 poll_size_known=np.full(N, float(poll_size)), poll_size_missing=np.zeros(N))
-    exit_bias = priors.bias_sd * priors.exit_scale * _centre(rng.normal(size=K))
+    exit_bias = _centre(priors.exit_bias_sd * scale * rng.standard_t(priors.exit_bias_nu, size=K))
     if J:
-        exit_house = (priors.house_sd * priors.exit_scale * _centre(_centre(rng.normal(size=(G, K)), 1), 0)
+        exit_house = (priors.house_sd * priors.exit_scale * _centre(_centre(scale * rng.normal(size=(G, K)), 1), 0)
                       if G > 1 else np.zeros((G, K)))
         exit_logits = (np.log(shares) + exit_bias + exit_house[inputs.exit_firm]
-                       + priors.poll_sd * priors.exit_scale * _centre(rng.normal(size=(J, K))))
+                       + priors.poll_sd * priors.exit_scale * _centre(scale * rng.normal(size=(J, K))))
         exit_shares = np.array([rng.dirichlet(exit_size * p) for p in _softmax(exit_logits)])
         data.update(exit_log_shares=np.log(exit_shares), exit_mask=np.ones((J, K)),
                     exit_merge=np.broadcast_to(np.eye(K), (J, K, K)).copy(),

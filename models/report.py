@@ -25,6 +25,7 @@ import pandas as pd
 
 from models import plots
 from models.forecast import Run
+from models.infosets import knew_no_more
 from models.priors import poll_error_evidence
 
 __all__ = ["REPORT_FILES", "ReportExistsError", "report_data", "write_report"]
@@ -107,7 +108,7 @@ def report_data(run: Run) -> dict:
         "format": "pollmc-report-1",
         "findings": _findings(sets, run.baselines),
         "election": {
-            "id": election.id, "name": election.name, "date": election.date.isoformat(),
+            "id": election.id, "name": election.name, "country": election.country, "date": election.date.isoformat(),
             "list_seats": election.list_seats, "total_seats": election.total_seats,
             "other_seats": election.other_seats, "other_seats_kind": election.other_seats_kind,
             "rule": election.rule.describe(), "options": election.options, "parties": election.party_codes,
@@ -123,6 +124,7 @@ def report_data(run: Run) -> dict:
         "information_sets": sets,
         "refused": [{"name": s["name"], "failures": s["diagnostics"]["failures"]} for s in sets if not s["presented"]],
         "baselines": run.baselines,
+        "external": run.external,
         **extras,
     }
     return _clean(data)
@@ -136,7 +138,7 @@ def _findings(sets: list[dict], baselines: list[dict]) -> list[str]:
         scores = s.get("scores")
         if not scores or s["counted_regions"]:
             continue
-        known = [b for b in baselines if b["information_set"] == "polls" or s["exit_polls"]]
+        known = [b for b in baselines if knew_no_more(b["information_set"], s["name"])]
         if known:
             best = min(known, key=lambda b: b["crps_mean"])
             verdict = "better than" if scores["crps_mean"] < best["crps_mean"] else "no better than"
@@ -196,7 +198,8 @@ def _figures(run: Run, data: dict) -> list[tuple[str, str]]:
         figures.append(("PIT and interval coverage (all information sets and options)",
                         _png(plots.plot_calibration(pits, coverage))))
         model_crps = pd.Series({s["name"]: s["scores"]["crps_mean"] for s in scored})
-        base = pd.Series({b["name"]: b["crps_mean"] for b in data["baselines"]})
+        base = pd.Series({**{b["name"]: b["crps_mean"] for b in data["baselines"]},
+                          **{f"external: {b['name']}": b["crps_mean"] for b in data.get("external", [])}})
         figures.append(("CRPS of the model and of each baseline",
                         _png(plots.plot_scores(model_crps, base))))
         widths = pd.DataFrame({s["name"]: {o: v["interval_90"][1] - v["interval_90"][0]
@@ -235,12 +238,17 @@ def _number(value: float, decimals: int) -> str:
 
 
 def _score_columns(sc: dict) -> dict:
-    """The headline scores of the model or a baseline, formatted as the summary table shows them."""
-    return {"CRPS (points)": _number(sc["crps_mean"], 2), "energy score (points)": _number(sc["energy_score"], 2),
-            "P(actual seats)": percent(sc["p_actual_seats"]), "log score of the seats": _number(sc["log_score_seats"], 2),
-            "seat error": f"{sc['seat_abs_error']:g}",
+    """The headline scores of a forecast, formatted as the summary table shows them (blank where
+    it cannot be scored: a quantile forecast has no energy or seat scores)."""
+    def given(key: str, show) -> str:
+        return "" if sc.get(key) is None else show(sc[key])
+
+    return {"CRPS (points)": _number(sc["crps_mean"], 2), "energy score (points)": given("energy_score", lambda v: _number(v, 2)),
+            "P(actual seats)": given("p_actual_seats", percent),
+            "log score of the seats": given("log_score_seats", lambda v: _number(v, 2)),
+            "seat error": given("seat_abs_error", lambda v: f"{v:g}"),
             # a point forecast states no interval: its 'coverage' would only say whether it hit exactly
-            "90% intervals covering": percent(sc["coverage"]["90"]) if sc["members"] > 1 else ""}
+            "90% intervals covering": percent(sc["coverage"]["90"]) if sc["members"] != 1 and "90" in sc["coverage"] else ""}
 
 
 def _summary_rows(data: dict) -> list[dict]:
@@ -252,6 +260,9 @@ def _summary_rows(data: dict) -> list[dict]:
         rows.append(row)
     for b in data["baselines"]:
         rows.append({"forecast": f"baseline: {b['name']} [{b['information_set']}]", "diagnostics": "",
+                     **_score_columns(b)})
+    for b in data.get("external", []):
+        rows.append({"forecast": f"external: {b['name']} [{b['information_set']}]", "diagnostics": "",
                      **_score_columns(b)})
     return rows
 

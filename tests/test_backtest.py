@@ -9,7 +9,7 @@ import pytest
 from conftest import QUICK
 
 import polls
-from models.backtest import backtest, backtestable, summarise
+from models.backtest import backtest, backtestable, pit_check, summarise
 from models.simulate import PosteriorDraws, simulate, simulate_counts
 
 
@@ -18,16 +18,37 @@ def test_2016_is_not_backtestable_and_says_why():
     assert backtestable(polls.load("kz-2021-mazhilis")) is None
 
 
-def test_summary_pools_coverage_and_pit():
-    fake = {"election": {"id": "x"}, "baselines": [{"name": "last poll", "crps_mean": 2.0}],
+def _fake_report(eid: str, country: str, pits: dict[str, float], covered: dict[str, bool]) -> dict:
+    shares = {o: {"pit": p, **{f"covered_{k}": covered[o] for k in ("50", "80", "90", "95")}} for o, p in pits.items()}
+    return {"election": {"id": eid, "country": country},
+            "baselines": [{"name": "last poll", "crps_mean": 2.0, "information_set": "polls"},
+                          {"name": "exit poll: X", "crps_mean": 0.5, "information_set": "polls+exit"}],
             "information_sets": [{"name": "polls", "presented": True, "scores": {
                 "crps_mean": 1.0, "p_actual_seats": 0.1, "log_score_seats": -2.0,
-                "coverage": {"50": 0.5, "80": 1.0, "90": 1.0, "95": 1.0},
-                "shares": {"A": {"pit": 0.05}, "B": {"pit": 0.95}}}}]}
-    summary = summarise([fake, fake])
-    assert summary["pit_histogram"]["counts"] == [2, 0, 0, 0, 0, 0, 0, 0, 0, 2]
-    assert summary["coverage_pooled"] == {"50": 0.5, "80": 1.0, "90": 1.0}
-    assert summary["rows"][0]["crps_baseline: last poll"] == 2.0
+                "coverage": {k: float(np.mean(list(covered.values()))) for k in ("50", "80", "90", "95")},
+                "shares": shares}}]}
+
+
+def test_summary_pools_coverage_and_pit_with_binomial_intervals():
+    a = _fake_report("a", "X", {"A": 0.05, "B": 0.95}, {"A": False, "B": True})
+    b = _fake_report("b", "Y", {"A": 0.55, "B": 0.45}, {"A": True, "B": True})
+    summary = summarise([a, b])
+    assert summary["pit_histogram"]["counts"] == [1, 0, 0, 0, 1, 1, 0, 0, 0, 1]
+    assert summary["coverage_pooled"] == {"50": 0.75, "80": 0.75, "90": 0.75, "95": 0.75}
+    # the exit-poll baseline is not compared with a forecast made before the exit polls
+    assert summary["rows"][0]["crps_baseline: last poll"] == 2.0 and "crps_baseline: exit poll: X" not in summary["rows"][0]
+    pooled = {c["interval"]: c for c in summary["calibration"]["all"]["coverage"]}["90%"]
+    assert (pooled["covered"], pooled["shares"]) == (3, 4)
+    assert pooled["rate_low"] < 0.75 < pooled["rate_high"] <= 1.0
+    by_country = summary["calibration"]["country: X"]["coverage"][0]
+    assert (by_country["covered"], by_country["shares"]) == (1, 2)
+    assert set(summary["calibration"]) == {"all", "stage: polls", "country: X", "country: Y"}
+
+
+def test_the_pit_test_rejects_an_overconfident_forecast():
+    assert pit_check(np.linspace(0.01, 0.99, 60))["ks_p_value"] > 0.5
+    u_shaped = np.r_[np.full(30, 0.02), np.full(30, 0.98)]
+    assert pit_check(u_shaped)["ks_p_value"] < 0.001
 
 
 @pytest.fixture(scope="module")

@@ -22,7 +22,24 @@ def test_priors_come_from_the_bundled_us_polls():
     assert evidence["sd_total"] > 1.5 * evidence["sd_sampling"]
     assert evidence["sd_race_shared"] > evidence["sd_poll_beyond_sampling"] > evidence["sd_house"] > 0
     priors = default_priors()
-    assert priors.bias_sd == pytest.approx(evidence["sd_race_shared"] / np.sqrt(2), abs=1e-4)
+    assert priors.bias_sd == pytest.approx(evidence["sd_race_shared"], abs=1e-4)
+    assert priors.exit_bias_sd == pytest.approx(priors.bias_sd / 2, abs=1e-4)
+
+
+def test_error_scale_is_the_binomial_shape():
+    """An error of c units moves a share p by c sqrt(p (1 - p)): c sqrt((1 - p) / p) in log terms."""
+    from models.fusion import error_scale
+
+    decided = np.array([[0.5, 0.3, 0.2, np.nan], [0.4, 0.4, 0.2, np.nan]])
+    mask = np.isfinite(decided)
+    prior = np.log([0.4, 0.3, 0.2, 0.1])
+    no_exit = np.zeros((0, 4), bool)
+    scale = error_scale(np.nan_to_num(decided), mask, prior, no_exit)
+    p = np.array([0.45, 0.35, 0.2, 0.1])  # medians of the polls; the prior where none reports it
+    assert scale[:3] == pytest.approx(np.sqrt((1 - p[:3]) / p[:3]))
+    assert scale[3] == 0.0  # no poll gives the fourth option a figure: it has no poll error of its own
+    exit_reports_it = np.ones((1, 4), bool)
+    assert error_scale(np.nan_to_num(decided), mask, prior, exit_reports_it)[3] == pytest.approx(3.0)
 
 
 def test_previous_election_prior_maps_predecessors():

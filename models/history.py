@@ -1,0 +1,150 @@
+"""What earlier elections' polls teach about the next one: the shared poll error, by country.
+
+The industry-wide error of an election's polls is the firms' last polls (each firm's last poll
+in the final `LAST_DAYS` days, averaged) against the result, per option, in units of
+sqrt(p (1 - p)) (`models.priors`). For exit polls, the average of the exit polls. The bundled
+elections measure it (`shared_errors`); an election's prior combines the US evidence with every
+bundled election held *before* it (never itself, never a later one) by the conjugate update of
+a normal scale:
+
+    c^2 = (nu0 c0^2 + sum_e w_e SS_e) / (nu0 + sum_e w_e (K_e - 1)),   nu = nu0 + sum_e w_e (K_e - 1)
+
+where SS_e is the sum over options of the squared shared error of election e, less what the
+averaging of F firms leaves of their house effects, poll errors and sampling error, and K_e - 1
+its degrees of freedom (errors of shares sum to zero). The shared error is then Student-t with
+nu degrees of freedom and scale c: its marginal under that scale's posterior, heavy-tailed
+while little evidence is in. Elections of the same country count fully (w = 1), of another
+country half (w = `OTHER_COUNTRY_WEIGHT`, a stated assumption: polling industries differ, but
+not without bound), so a country whose polls missed widely before gets wider intervals.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+import pandas as pd
+
+import polls
+from models.priors import DefaultPriors, default_priors
+
+__all__ = ["LAST_DAYS", "OTHER_COUNTRY_WEIGHT", "SharedError", "history_priors", "history_table", "shared_errors"]
+
+LAST_DAYS = 21
+OTHER_COUNTRY_WEIGHT = 0.5
+
+
+@dataclass(frozen=True)
+class SharedError:
+    """One election's measured shared error (units of sqrt(p (1 - p))) of its polls or exit polls."""
+
+    election: str
+    country: str
+    date: dt.date
+    kind: str                 # "polls" or "exit polls"
+    errors: pd.Series         # per option: mean of the firms' figures minus the result
+    firms: int
+    noise_var: float          # per option, expected variance the averaging leaves (units^2)
+
+    @property
+    def dof(self) -> int:
+        return len(self.errors) - 1
+
+    @property
+    def sum_of_squares(self) -> float:
+        """Squared shared error summed over options, less the averaging noise (at least 0)."""
+        return max(float((self.errors**2).sum()) - self.dof * self.noise_var, 0.0)
+
+
+def _folded(election: polls.Election, table: pd.DataFrame, result: pd.Series) -> tuple[pd.DataFrame, pd.Series]:
+    """Figures and result over the options every row covers: an option reported inside another's
+    figure (`reported_in`) is added to that figure, in the rows and in the result alike."""
+    shares = table[election.options].astype(float)
+    result = result.copy()
+    for guest, host in election.reported_in.items():
+        shares[host] = shares[host] + shares[guest].fillna(0.0)
+        result[host] += result[guest]
+    kept = [o for o in election.options if o not in election.reported_in]
+    shares = shares[kept]
+    return shares.div(shares.sum(axis=1), axis=0), result[kept] / result[kept].sum()
+
+
+def _measure(election: polls.Election, table: pd.DataFrame, kind: str, priors: DefaultPriors,
+             per_poll_var: float) -> SharedError | None:
+    if not len(table):
+        return None
+    if kind == "polls":
+        days = (pd.Timestamp(election.date) - table["date"]).dt.days
+        late = table[days <= LAST_DAYS]
+        table = (late if len(late) else table).sort_values("date", kind="stable").groupby("firm").tail(1)
+    shares, actual = _folded(election, table, election.result_shares())
+    shares = shares.dropna()
+    if not len(shares):
+        return None
+    unit = np.sqrt(actual * (1 - actual))
+    kept = unit > 0
+    errors = ((shares.mean() - actual) / unit)[kept]
+    sizes = table.loc[shares.index, "sample_size"].astype(float)
+    size = float(sizes.mean()) if sizes.notna().any() else (
+        priors.n_unknown if kind == "polls" else priors.n_exit_unknown)
+    noise = (per_poll_var + 1 / size) / len(shares)
+    return SharedError(election.id, election.country, election.date, kind, errors, len(shares), noise)
+
+
+def shared_errors(election: polls.Election, priors: DefaultPriors | None = None) -> list[SharedError]:
+    """The shared error of an election's pre-election polls and of its exit polls (those it has)."""
+    if not election.has_results:
+        return []
+    priors = priors or default_priors()
+    exit_var = (priors.house_sd**2 + priors.poll_sd**2) * priors.exit_scale**2
+    found = [_measure(election, election.polls, "polls", priors, priors.house_sd**2 + priors.poll_sd**2),
+             _measure(election, election.exit_polls, "exit polls", priors, exit_var)]
+    return [f for f in found if f is not None]
+
+
+@lru_cache(maxsize=1)
+def _bundled_errors() -> tuple[SharedError, ...]:
+    return tuple(e for eid in polls.available() for e in shared_errors(polls.load(eid)))
+
+
+def _weight(record: SharedError, country: str) -> float:
+    return 1.0 if record.country == country else OTHER_COUNTRY_WEIGHT
+
+
+def _earlier(election: polls.Election, evidence) -> list[SharedError]:
+    return [r for r in evidence if r.date < election.date and r.election != election.id]
+
+
+def history_priors(election: polls.Election, evidence: tuple[SharedError, ...] | None = None,
+                   base: DefaultPriors | None = None) -> DefaultPriors:
+    """The priors of `election`: `base` (the US-only defaults) updated by the shared errors of
+    the elections held before it (`evidence`: the bundled elections unless given)."""
+    base = base or default_priors()
+    earlier = _earlier(election, _bundled_errors() if evidence is None else evidence)
+    updated = {}
+    for kind, scale, nu, sd_name, nu_name in (("polls", base.bias_sd, base.bias_nu, "bias_sd", "bias_nu"),
+                                              ("exit polls", base.exit_bias_sd, base.exit_bias_nu,
+                                               "exit_bias_sd", "exit_bias_nu")):
+        records = [r for r in earlier if r.kind == kind]
+        weights = [_weight(r, election.country) for r in records]
+        dof = nu + sum(w * r.dof for w, r in zip(weights, records))
+        squares = nu * scale**2 + sum(w * r.sum_of_squares for w, r in zip(weights, records))
+        updated[sd_name] = round(float(np.sqrt(squares / dof)), 4)
+        updated[nu_name] = round(float(dof), 2)
+    return base.replace(**updated)
+
+
+def history_table(election: polls.Election | None = None,
+                  evidence: tuple[SharedError, ...] | None = None) -> pd.DataFrame:
+    """The evidence as a table: one row per election and kind, with its weight for `election`
+    (rows after it, or itself, have weight 0) and the root-mean-square shared error."""
+    records = _bundled_errors() if evidence is None else evidence
+    earlier = set(map(id, _earlier(election, records))) if election is not None else set(map(id, records))
+    rows = [{"election": r.election, "country": r.country, "date": r.date, "kind": r.kind, "firms": r.firms,
+             "options": len(r.errors), "rms_error": float(np.sqrt((r.errors**2).mean())),
+             "rms_error_less_noise": float(np.sqrt(r.sum_of_squares / max(r.dof, 1))),
+             "weight": (_weight(r, election.country) if election is not None else 1.0) if id(r) in earlier else 0.0}
+            for r in records]
+    return pd.DataFrame(rows).sort_values(["date", "kind"]).set_index(["election", "kind"])
