@@ -49,6 +49,16 @@ def campaign_sets(election: polls.Election, days_before: Sequence[int]) -> list[
     return [InformationSet(as_of=day) for day in days if pd.Timestamp(day) >= first]
 
 
+def _available(spec: str, election: polls.Election) -> bool:
+    from models.infosets import parse_information_set
+
+    try:
+        parse_information_set(spec, election)
+    except ValueError:
+        return False
+    return True
+
+
 def run_election(election_id: str, out: str | None, information_sets: Sequence[str] | None, n: int, seed: int,
                  force: bool, fit_options: dict, days_before: Sequence[int] | None = None) -> dict:
     """One task: run and score an election (its election night, or as of `days_before`); write
@@ -59,6 +69,8 @@ def run_election(election_id: str, out: str | None, information_sets: Sequence[s
     election = polls.load_any(election_id)
     if days_before:
         information_sets = campaign_sets(election, days_before)
+    elif information_sets:  # those this election has (no exit polls in the German data sets)
+        information_sets = [s for s in information_sets if _available(s, election)] or ["polls"]
     result = run(election, information_sets, n=n, seed=seed, **fit_options)
     if out is not None:
         write_report(result, Path(out) / election.id, force=force)

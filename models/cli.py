@@ -40,6 +40,7 @@ def _cmd_data_show(args: argparse.Namespace) -> int:
 
 
 def _cmd_data_validate(args: argparse.Namespace) -> int:
+    from models.external import find_forecasts, read_forecast
     from models.forecast import seats_check
 
     election = polls.load_path(args.path)
@@ -51,6 +52,9 @@ def _cmd_data_validate(args: argparse.Namespace) -> int:
     problem = seats_check(election)
     if problem:
         print(f"  {'note' if election.rule.approximate else 'warning'}: {problem}")
+    for path in find_forecasts(election):
+        forecast = read_forecast(path, election)
+        print(f"  forecast {path.name}: '{forecast.name}', {forecast.shape}, knew {forecast.metadata['knew']}")
     return 0
 
 
@@ -333,7 +337,7 @@ def _information_sets(args: argparse.Namespace, election: polls.Election) -> lis
 
 def _add_fit_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--draws", type=int, default=2000, help="posterior draws per chain (default 2000)")
-    p.add_argument("--tune", type=int, default=1500, help="tuning steps per chain (default 1500)")
+    p.add_argument("--tune", type=int, default=1000, help="tuning steps per chain (default 1000)")
     p.add_argument("--chains", type=int, default=4, help="chains (default 4)")
     p.add_argument("--sampler", choices=("auto", "nutpie", "pymc"), default="auto",
                    help="nutpie when installed (auto), or PyMC's NUTS")

@@ -35,6 +35,7 @@ import pandas as pd
 
 import polls
 from models.evaluate import TIE, Forecast, _carried_forward, score, split_reported_in
+from models.infosets import parse_information_set
 from models.outcomes import INTERVALS
 from models.simulate import seats_and_passes
 from polls.errors import DataError
@@ -185,6 +186,11 @@ def read_forecast(path: str | Path, election: polls.Election) -> ExternalForecas
     if not path.is_file():
         raise DataError("no such file", file=str(path))
     meta = _metadata(path)
+    try:
+        parse_information_set(meta["knew"], election)
+    except ValueError as exc:
+        raise DataError(f"knew = '{meta['knew']}' is not an information set of {election.id}: {exc}",
+                        file=str(path.with_suffix(".toml")), field="knew") from None
     try:
         table = pd.read_csv(path, dtype=str, keep_default_na=False, skipinitialspace=True)
     except (pd.errors.ParserError, UnicodeDecodeError) as exc:

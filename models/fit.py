@@ -226,7 +226,7 @@ class FusionModel:
                 self._compiled.nutpie = nutpie.compile_pymc_model(self.model, freeze_model=False)
             self._compiled.seconds = time.perf_counter() - start
 
-    def fit(self, information_set: str | InformationSet = "polls", *, draws: int = 2000, tune: int = 1500,
+    def fit(self, information_set: str | InformationSet = "polls", *, draws: int = 2000, tune: int = 1000,
             chains: int = 4, seed: int = 0, sampler: str = "auto", target_accept: float = 0.95,
             progress: bool = False, rhat_max: float = RHAT_MAX, ess_min: float = ESS_MIN,
             data: dict[str, np.ndarray] | None = None) -> Fit:

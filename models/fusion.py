@@ -10,18 +10,18 @@ Observations:
   remainder breaks evenly (g uniform), the rest like the decided. lambda = 0 is proportional
   splitting (renormalising each poll); lambda has a Beta prior (`undecided="modelled"`,
   default) or is fixed at 0 (`undecided="proportional"`). v is Dirichlet around
-  softmax(log national share at the poll's week + house effect of the firm + industry bias +
-  poll error), with concentration the poll's effective sample size (its decided respondents;
-  an assumed 1,000 where the size is not published: `poll_sd` carries what sampling error
-  cannot explain, so the spread of the polls around each other sets the overdispersion). The change of variables from theta
+  softmax(log national share at the poll's week + house effect of the firm + industry bias),
+  with concentration the poll's effective sample size: its decided respondents n (an assumed
+  1,000 where the size is not published) with the poll's own error beyond sampling added to
+  the sampling variance, 1 / (1 / n + poll_sd^2) (`poll_sd` in units of sqrt(p (1 - p)), so
+  the spread of the polls around each other sets the overdispersion). The change of variables from theta
   to v adds the term (k - 1) log(1 - r lambda).
 - Poll errors are measured in units of sqrt(p (1 - p)), the shape of sampling error, so a
   party at 5% errs by fewer points than one at 40% but by more on the log scale
   (`models.priors`; p is each option's median share in the polls, `error_scale`).
 - House effects are zero-sum over firms and options; the industry-wide bias is zero-sum over
   options, shared by every poll, and Student-t with the scale and degrees of freedom that the
-  US evidence and the earlier elections give (`models.history`); both and the poll-level
-  errors use non-centred draws.
+  US evidence and the earlier elections give (`models.history`); both use non-centred draws.
 - Exit polls observe the election-day shares the same way, with their own firm effects and
   bias at smaller default scales.
 - Regions: each region's log shares are a typical region's plus a region effect (zero-sum,
@@ -220,6 +220,12 @@ def _masked_dirichlet_logp(x_log: pt.TensorVariable, alpha: pt.TensorVariable, m
             + pt.sum(mask * (a - 1.0) * x_log, axis=-1))
 
 
+def _effective_size(respondents: pt.TensorVariable, error_sd: pt.TensorVariable) -> pt.TensorVariable:
+    """The sample size whose sampling variance equals sampling plus poll-level error (both in
+    units of p (1 - p)): 1 / (1 / n + sd^2)."""
+    return 1.0 / (1.0 / respondents + error_sd**2)
+
+
 def _centre(x: pt.TensorVariable, axis: int = -1) -> pt.TensorVariable:
     return x - pt.mean(x, axis=axis, keepdims=True)
 
@@ -375,9 +381,7 @@ def build_model(inputs: ModelInputs, priors: DefaultPriors | None = None, *,
         size_known = pm.Data("poll_size_known", values["poll_size_known"], dims="poll")
         size_missing = pm.Data("poll_size_missing", values["poll_size_missing"], dims="poll")
 
-        poll_sd = pm.HalfStudentT("poll_sd", nu=3, sigma=priors.poll_sd)
-        poll_raw = pm.Normal("poll_raw", 0.0, 1.0, dims=("poll", "option"))
-        logits = log_trend[week] + bias[None, :] + poll_sd * _centre(scale * poll_raw)
+        logits = log_trend[week] + bias[None, :]
         if _repeated(inputs.poll_firm):  # house effects need a firm with two polls to be told apart
             house_sd = pm.HalfStudentT("house_sd", nu=3, sigma=priors.house_sd)
             house_raw = pm.Normal("house_raw", 0.0, 1.0, dims=("firm", "option"))
@@ -387,7 +391,11 @@ def build_model(inputs: ModelInputs, priors: DefaultPriors | None = None, *,
         # each column's expected figure: its own option plus the options reported inside it
         expected = pt.sum(pt.exp(logits)[:, :, None] * merge, axis=1)
         expected = expected / pt.sum(expected, axis=1, keepdims=True)
-        size = (size_known + size_missing * priors.n_unknown) * (1 - remainder)
+        # each poll's own error beyond sampling, poll_sd units of sqrt(p (1 - p)), adds its
+        # variance to the sampling variance p (1 - p) / n: the Dirichlet's concentration is the
+        # effective size 1 / (1 / n + poll_sd^2), so no per-poll error parameters are needed
+        poll_sd = pm.HalfStudentT("poll_sd", nu=3, sigma=priors.poll_sd)
+        size = _effective_size((size_known + size_missing * priors.n_unknown) * (1 - remainder), poll_sd)
         reported = pt.sum(mask, axis=1)
         if undecided == "modelled":
             # undecided respondents who break evenly split over the options a poll covers,
@@ -425,9 +433,7 @@ def build_model(inputs: ModelInputs, priors: DefaultPriors | None = None, *,
                 - pm.logp(pm.Normal.dist(0.0, 1.0), exit_offset_raw)))
             exit_bias = pm.Deterministic("exit_bias", _centre(priors.exit_bias_sd * scale * exit_bias_raw),
                                          dims="option")
-            exit_sd = pm.HalfStudentT("exit_sd", nu=3, sigma=priors.poll_sd * priors.exit_scale)
-            exit_raw = pm.Normal("exit_raw", 0.0, 1.0, dims=("exit_poll", "option"))
-            exit_logits = log_shares[None, :] + exit_bias[None, :] + exit_sd * _centre(scale * exit_raw)
+            exit_logits = log_shares[None, :] + exit_bias[None, :]
             if _repeated(inputs.exit_firm):
                 exit_house_sd = pm.HalfStudentT("exit_house_sd", nu=3, sigma=priors.house_sd * priors.exit_scale)
                 exit_house_raw = pm.Normal("exit_house_raw", 0.0, 1.0, dims=("exit_firm", "option"))
@@ -437,7 +443,8 @@ def build_model(inputs: ModelInputs, priors: DefaultPriors | None = None, *,
                                                                dims="exit_poll")]
             exit_expected = pt.sum(pt.exp(exit_logits)[:, :, None] * exit_merge, axis=1)
             exit_expected = exit_expected / pt.sum(exit_expected, axis=1, keepdims=True)
-            exit_size = exit_size_known + exit_size_missing * priors.n_exit_unknown
+            exit_sd = pm.HalfStudentT("exit_sd", nu=3, sigma=priors.poll_sd * priors.exit_scale)
+            exit_size = _effective_size(exit_size_known + exit_size_missing * priors.n_exit_unknown, exit_sd)
             pm.Potential("exit_polls", pt.sum(used * _masked_dirichlet_logp(
                 exit_log, exit_size[:, None] * exit_expected, exit_mask)))
     return model

@@ -106,13 +106,16 @@ def _check_as_of(info: InformationSet, election: polls.Election) -> InformationS
 
 
 def knew_no_more(known: str, information_set: str) -> bool:
-    """Whether a forecast made with information set `known` (a name) knew no more than
-    `information_set`: the same set, or polls (with exit polls) on election day."""
-    if known == information_set:
-        return True
-    if " as of " in information_set or " as of " in known:
+    """Whether a forecast made with information set `known` (a name) knew no more than one
+    made with `information_set`: polls as of the same day or earlier, or polls (with exit
+    polls) when the other had them too."""
+    known_base, _, known_day = known.partition(" as of ")
+    base, _, day = information_set.partition(" as of ")
+    if day and (not known_day or known_day > day):  # ISO dates compare as text
         return False
-    return known == "polls" or (known == "polls+exit" and "exit" in information_set)
+    if known_base == base or known_base == "polls":
+        return True
+    return known_base == "polls+exit" and "exit" in base
 
 
 def election_night(election: polls.Election) -> list[InformationSet]:

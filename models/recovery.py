@@ -66,9 +66,9 @@ def synthetic_data(model: FusionModel, rng: np.random.Generator, *, poll_size: i
     walk = np.concatenate([np.zeros((1, K)), np.cumsum(_centre(rng.normal(size=(T - 1, K))), axis=0)
                            * priors.drift_sd_week]) if T > 1 else np.zeros((1, K))
     trend = np.log(shares)[None, :] + walk
-    logits = (trend[inputs.poll_week] + bias + house[inputs.poll_firm]
-              + poll_sd * _centre(scale * rng.normal(size=(N, K))))
-    decided = np.array([rng.dirichlet(poll_size * p) for p in _softmax(logits)])
+    logits = trend[inputs.poll_week] + bias + house[inputs.poll_firm]
+    effective = 1 / (1 / poll_size + poll_sd**2)  # sampling plus the poll's own error, as in the model
+    decided = np.array([rng.dirichlet(effective * p) for p in _softmax(logits)])
     data.update(poll_decided=decided, poll_mask=np.ones((N, K)),
                 poll_merge=np.broadcast_to(np.eye(K), (N, K, K)).copy(), poll_remainder=np.zeros(N),
                 poll_size_known=np.full(N, float(poll_size)), poll_size_missing=np.zeros(N))
@@ -76,9 +76,9 @@ def synthetic_data(model: FusionModel, rng: np.random.Generator, *, poll_size: i
     if J:
         exit_house = (priors.house_sd * priors.exit_scale * _centre(_centre(scale * rng.normal(size=(G, K)), 1), 0)
                       if G > 1 else np.zeros((G, K)))
-        exit_logits = (np.log(shares) + exit_bias + exit_house[inputs.exit_firm]
-                       + priors.poll_sd * priors.exit_scale * _centre(scale * rng.normal(size=(J, K))))
-        exit_shares = np.array([rng.dirichlet(exit_size * p) for p in _softmax(exit_logits)])
+        exit_logits = np.log(shares) + exit_bias + exit_house[inputs.exit_firm]
+        exit_effective = 1 / (1 / exit_size + (priors.poll_sd * priors.exit_scale) ** 2)
+        exit_shares = np.array([rng.dirichlet(exit_effective * p) for p in _softmax(exit_logits)])
         data.update(exit_log_shares=np.log(exit_shares), exit_mask=np.ones((J, K)),
                     exit_merge=np.broadcast_to(np.eye(K), (J, K, K)).copy(),
                     exit_size_known=np.full(J, float(exit_size)), exit_size_missing=np.zeros(J))

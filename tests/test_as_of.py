@@ -77,3 +77,14 @@ def test_baselines_as_of_a_day_use_the_polls_then_public(se_2022):
     public = se_2022.polls[(se_2022.public_dates() <= pd.Timestamp(day)).to_numpy()]
     assert str(public["date"].max().date()) in last.note
     assert all(b.information_set == "polls" for b in baseline_forecasts(se_2022.as_of(day)))
+
+
+def test_a_forecast_is_compared_only_with_forecasts_that_knew_as_much():
+    from models.infosets import knew_no_more
+
+    assert knew_no_more("polls", "polls") and knew_no_more("polls", "polls+exit+regions:3")
+    assert knew_no_more("polls as of 2021-01-01", "polls") and knew_no_more("polls as of 2021-01-01", "polls+exit")
+    assert knew_no_more("polls as of 2021-01-01", "polls as of 2021-01-05")
+    assert not knew_no_more("polls as of 2021-01-05", "polls as of 2021-01-01")
+    assert not knew_no_more("polls", "polls as of 2021-01-01")
+    assert not knew_no_more("polls+exit", "polls") and knew_no_more("polls+exit", "polls+exit+regions:1")

@@ -91,6 +91,9 @@ def test_metadata_beside_the_file_is_checked(kz_2021, tmp_path):
     (tmp_path / "f.toml").write_text('name = "A pundit"\nmade = 2021-01-08\nwho = "me"\n')
     with pytest.raises(DataError, match="unknown key 'who'"):
         read_forecast(tmp_path / "f.csv", kz_2021)
+    (tmp_path / "f.toml").write_text('knew = "polls+exit as of 2020-12-01"\n')
+    with pytest.raises(DataError, match="f.toml, field 'knew'"):
+        read_forecast(tmp_path / "f.csv", kz_2021)
     (tmp_path / "f.toml").write_text('name = "A pundit"\nmade = 2021-01-08\nknew = "polls"\n')
     forecast = read_forecast(tmp_path / "f.csv", kz_2021)
     assert forecast.name == "A pundit" and forecast.metadata["made"] == "2021-01-08"
