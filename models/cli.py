@@ -254,16 +254,16 @@ def _save_forecast(args: argparse.Namespace, election: polls.Election, result) -
 
 
 def _cmd_backtest(args: argparse.Namespace) -> int:
-    from models.backtest import backtest, summary_table
+    from models.backtest import backtest
+    from models.backtest_report import BACKTEST_FILES, write_backtest
     from models.forecast import stderr_progress
-    from models.report import REPORT_FILES, _clean, _markdown_table, _write_atomic
+    from models.report import REPORT_FILES
 
     out = Path(args.out)
     ids = args.elections or None
     # reports go to out/ID/ under each election's own id, whether it was named by id or by folder
     report_ids = [polls.load_any(eid).id for eid in ids] if ids else polls.available()
-    targets = [out / "backtest.json", out / "backtest.md"] + [
-        out / eid / name for eid in report_ids for name in REPORT_FILES]
+    targets = [out / name for name in BACKTEST_FILES] + [out / eid / name for eid in report_ids for name in REPORT_FILES]
     existing = [str(p) for p in targets if p.exists()]
     if existing and not args.force:
         raise UsageError(f"{existing[0]} already exists; use --force to overwrite")
@@ -271,34 +271,11 @@ def _cmd_backtest(args: argparse.Namespace) -> int:
         raise UsageError(f"--workers must be 0 or more, got {args.workers}")
     sets = [s.strip() for s in args.information_sets.split(";")] if args.information_sets else None
     summary, reports, skipped = backtest(ids, out=out, information_sets=sets, n=args.simulations, seed=args.seed,
-                                         force=args.force, days_before=args.days_before, scheduler=args.scheduler, workers=args.workers,
-                                         progress=stderr_progress, **_fit_options(args))
+                                         force=args.force, days_before=args.days_before, scheduler=args.scheduler,
+                                         workers=args.workers, progress=stderr_progress, **_fit_options(args))
     summary["skipped"] = skipped
-    out.mkdir(parents=True, exist_ok=True)
-    _write_atomic(out / "backtest.json", json.dumps(_clean(summary), indent=1, allow_nan=False))
-    table = summary_table(summary)
-    lines = ["# pollmc backtest", "", f"Elections: {', '.join(summary['elections'])}."]
-    lines += [f"Skipped: {eid} ({why})." for eid, why in skipped.items()]
-    lines += ["", "Each election's priors come only from elections held before it (leave one election out).", "",
-              _markdown_table(table.reset_index().set_index("election").astype(object).where(lambda t: t.notna(), "")),
-              "", "## Calibration, pooled over elections and parties", "",
-              "Coverage: how often each central interval held the actual share (95% Wilson interval of the rate; "
-              "a party's shares are not independent of its rivals', so these are narrower than they should be). "
-              "PIT: where the actual share fell in the forecast distribution, in tenths; a calibrated forecast "
-              "fills them evenly (Kolmogorov-Smirnov p-value of uniformity).", ""]
-    calibration = []
-    for group, found in summary["calibration"].items():
-        pit = found["pit"]
-        calibration.append({"group": group, "shares": pit["values"],
-                             **{c["interval"]: f"{100 * c['rate']:.0f}% ({100 * c['rate_low']:.0f}-{100 * c['rate_high']:.0f})"
-                                for c in found["coverage"]},
-                             "PIT histogram": " ".join(map(str, pit["counts"])),
-                             "KS p": f"{pit['ks_p_value']:.3f}" if pit["ks_p_value"] is not None else ""})
-    if calibration:
-        lines += [_markdown_table(pd.DataFrame(calibration).set_index("group").astype(object)), ""]
-    _write_atomic(out / "backtest.md", "\n".join(lines))
-    print(out / "backtest.json")
-    print(out / "backtest.md")
+    for path in write_backtest(summary, out):
+        print(path)
     return 0
 
 

@@ -10,11 +10,13 @@ from collections.abc import Sequence
 
 import matplotlib.pyplot as plt
 import numpy as np
+from matplotlib.figure import Figure
 import pandas as pd
 
 import polls
 
-__all__ = ["plot_calibration", "plot_house_effects", "plot_poll_errors", "plot_scores", "plot_seat_distributions",
+__all__ = ["plot_accuracy_by_days", "plot_backtest_calibration", "plot_backtest_scores", "plot_calibration",
+           "plot_house_effects", "plot_poll_errors", "plot_scores", "plot_seat_distributions",
            "plot_share_forecasts", "plot_sharpening", "poll_errors"]
 
 COLORS = plt.rcParams["axes.prop_cycle"].by_key()["color"]
@@ -183,5 +185,98 @@ def plot_house_effects(house: pd.DataFrame, low: pd.DataFrame, high: pd.DataFram
     ax.set_xlabel("option")
     ax.set_title(title)
     ax.legend(fontsize=8)
+    fig.tight_layout()
+    return fig
+
+
+# -- backtests across elections (Figure objects directly: no pyplot state) ----------------------
+def plot_backtest_calibration(summary: dict, groups: Sequence[str] | None = None,
+                              title: str = "Calibration across elections") -> Figure:
+    """Interval coverage against nominal, with 95% Wilson intervals, for groups of the backtest
+    summary (`models.backtest.summarise`), and the pooled PIT histogram."""
+    calibration = summary["calibration"]
+    groups = [g for g in (groups or ["all", *[k for k in calibration if k.startswith("stage: ")]]) if g in calibration]
+    fig = Figure(figsize=(10, 3.8))
+    left, right = fig.subplots(1, 2)
+    for j, group in enumerate(groups):
+        rows = pd.DataFrame(calibration[group]["coverage"])
+        nominal = 100 * rows["nominal"] + (j - (len(groups) - 1) / 2) * 1.2  # side by side
+        rate = 100 * rows["rate"]
+        errors = [rate - 100 * rows["rate_low"], 100 * rows["rate_high"] - rate]
+        left.errorbar(nominal, rate, yerr=errors, fmt="o-", ms=4, capsize=3, color=COLORS[j % 10],
+                      label=f"{group} ({int(rows['shares'].iloc[0])} shares)")
+    left.plot([45, 100], [45, 100], color="grey", ls="--", label="calibrated")
+    left.set_xlabel("central interval (%)")
+    left.set_ylabel("actual shares inside it (%)")
+    left.set_ylim(0, 105)
+    left.set_title("Interval coverage (95% intervals of the rate)")
+    left.legend(fontsize=7)
+    pit = summary["pit_histogram"]
+    centres = (np.array(pit["edges"][:-1]) + np.array(pit["edges"][1:])) / 2
+    right.bar(centres, pit["counts"], width=0.095, color=COLORS[0])
+    right.axhline(pit["values"] / 10, color="grey", ls="--", label="calibrated")
+    right.set_xlabel("PIT: forecast probability below the actual share")
+    right.set_ylabel("forecast shares")
+    p = pit.get("ks_p_value")
+    right.set_title("PIT, all presented forecasts" + (f" (uniformity p = {p:.3f})" if p is not None else ""))
+    right.legend(fontsize=7)
+    fig.suptitle(title)
+    fig.tight_layout()
+    return fig
+
+
+def plot_backtest_scores(summary: dict, title: str = "CRPS by election: the model and the forecasts to beat") -> Figure:
+    """Per election and information set, the model's mean CRPS against each baseline's (and each
+    external forecast's) that knew no more."""
+    rows = pd.DataFrame([r for r in summary["rows"] if "crps_model" in r])
+    fig = Figure(figsize=(10, 4))
+    ax = fig.subplots()
+    if rows.empty:
+        ax.set_title(title + ": no presented forecast")
+        return fig
+    labels = rows["election"] + " [" + rows["information_set"] + "]"
+    columns = ["crps_model", *sorted(c for c in rows.columns if c.startswith("crps_") and c != "crps_model")]
+    width = 0.8 / len(columns)
+    for j, column in enumerate(columns):
+        ax.bar(np.arange(len(rows)) + (j - (len(columns) - 1) / 2) * width, rows[column], width=width,
+               color="black" if column == "crps_model" else COLORS[j % 10],
+               label="model" if column == "crps_model" else column.removeprefix("crps_"))
+    ax.set_xticks(np.arange(len(rows)), labels, rotation=30, ha="right", fontsize=7)
+    ax.set_ylabel("mean CRPS (points, lower is better)")
+    ax.set_title(title)
+    ax.legend(fontsize=7, ncol=2)
+    fig.tight_layout()
+    return fig
+
+
+def plot_accuracy_by_days(summary: dict, title: str = "Accuracy across the campaign") -> Figure:
+    """Mean CRPS of the model and of the poll baselines, and the model's 90% coverage, against
+    days before the election (rows of a `backtest --days-before` summary), pooled and per election."""
+    rows = pd.DataFrame([r for r in summary["rows"] if "crps_model" in r and "days_before" in r])
+    fig = Figure(figsize=(10, 3.8))
+    left, right = fig.subplots(1, 2)
+    if rows.empty:
+        left.set_title("no forecasts as of days before the election")
+        return fig
+    pooled = rows.groupby("days_before").mean(numeric_only=True).sort_index(ascending=False)
+    left.plot(pooled.index, pooled["crps_model"], "o-", color="black", lw=2, label="model (pooled)")
+    for j, column in enumerate(c for c in pooled.columns if c.startswith("crps_baseline")):
+        left.plot(pooled.index, pooled[column], "s--", color=COLORS[(j + 1) % 10], label=column.removeprefix("crps_"))
+    for election, own in rows.groupby("election"):
+        left.plot(own["days_before"], own["crps_model"], "-", color="grey", lw=0.7, alpha=0.6)
+    left.invert_xaxis()
+    left.set_xlabel("days before the election")
+    left.set_ylabel("mean CRPS (points; grey: each election)")
+    left.set_title("Accuracy")
+    left.legend(fontsize=7)
+    right.plot(pooled.index, 100 * pooled["coverage_90"], "o-", color="black", label="model (pooled)")
+    right.axhline(90, color="grey", ls="--", label="nominal 90%")
+    right.invert_xaxis()
+    right.set_ylim(0, 105)
+    right.set_xlabel("days before the election")
+    right.set_ylabel("actual shares inside the 90% interval (%)")
+    right.set_title("Calibration")
+    right.legend(fontsize=7)
+    fig.suptitle(title)
     fig.tight_layout()
     return fig
