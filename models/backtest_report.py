@@ -14,7 +14,6 @@ from pathlib import Path
 import pandas as pd
 
 from models import plots
-from models.backtest import summary_table
 from models.report import _clean, _markdown_table, _png, _table_html, _write_atomic
 
 __all__ = ["BACKTEST_FILES", "calibration_table", "write_backtest"]

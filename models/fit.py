@@ -31,8 +31,8 @@ from models.fusion import (
     model_inputs,
     observed_data,
 )
-from models.infosets import InformationSet, parse_information_set
 from models.history import history_priors
+from models.infosets import InformationSet, parse_information_set
 from models.priors import DefaultPriors
 
 __all__ = ["Diagnostics", "DiagnosticsError", "Fit", "FusionModel", "check_diagnostics", "require_passing"]

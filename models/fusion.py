@@ -233,7 +233,8 @@ def _centre(x: pt.TensorVariable, axis: int = -1) -> pt.TensorVariable:
 def observed_data(inputs: ModelInputs) -> dict[str, np.ndarray]:
     """Every `pm.Data` container of the model and its value for these inputs (switches off)."""
     data = {
-        "error_scale": inputs.error_scale, "poll_used": np.ones(inputs.n_polls), "poll_week": inputs.poll_week, "poll_firm": inputs.poll_firm,
+        "error_scale": inputs.error_scale, "poll_used": np.ones(inputs.n_polls),
+        "poll_week": inputs.poll_week, "poll_firm": inputs.poll_firm,
         "poll_mask": inputs.poll_mask.astype(float), "poll_merge": inputs.poll_merge, "poll_decided": inputs.poll_decided,
         "poll_remainder": inputs.poll_remainder, "poll_size_known": np.nan_to_num(inputs.poll_size),
         "poll_size_missing": np.isnan(inputs.poll_size).astype(float),

@@ -10,8 +10,8 @@ from collections.abc import Sequence
 
 import matplotlib.pyplot as plt
 import numpy as np
-from matplotlib.figure import Figure
 import pandas as pd
+from matplotlib.figure import Figure
 
 import polls
 

@@ -25,6 +25,7 @@ import pandas as pd
 
 from models import plots
 from models.forecast import Run
+from models.history import history_table
 from models.infosets import knew_no_more
 from models.priors import poll_error_evidence
 
@@ -120,6 +121,9 @@ def report_data(run: Run) -> dict:
         "settings": {**run.settings, "undecided": model.undecided},
         "priors": model.priors.to_dict(),
         "prior_evidence": poll_error_evidence().to_dict(),
+        # the earlier elections behind the priors (weight 0: held out, the election itself or later)
+        "prior_history": history_table(election).reset_index().assign(
+            date=lambda t: t["date"].astype(str)).to_dict(orient="records"),
         "notes": run.notes,
         "information_sets": sets,
         "refused": [{"name": s["name"], "failures": s["diagnostics"]["failures"]} for s in sets if not s["presented"]],

@@ -87,3 +87,19 @@ def test_backtest_identical_locally_and_on_dask(model_2021, cluster, tmp_path):
     assert (tmp_path / "a" / "kz-2021-mazhilis" / "report.html").exists()
     row = inline_summary["rows"][0]
     assert row["election"] == "kz-2021-mazhilis" and "crps_baseline: last poll" in row
+
+
+def test_backtest_files_are_written_for_people(tmp_path):
+    from models.backtest_report import write_backtest
+
+    a = _fake_report("a", "X", {"A": 0.05, "B": 0.95}, {"A": False, "B": True})
+    b = _fake_report("b", "Y", {"A": 0.55, "B": 0.45}, {"A": True, "B": True})
+    summary = summarise([a, b])
+    summary["skipped"] = {"c": "no pre-election polls"}
+    paths = write_backtest(summary, tmp_path)
+    assert sorted(p.name for p in paths) == ["backtest.html", "backtest.json", "backtest.md"]
+    text = (tmp_path / "backtest.md").read_text()
+    assert "| all | 4 | 75% (" in text and "Skipped: c (no pre-election polls)." in text
+    page = (tmp_path / "backtest.html").read_text()
+    assert page.count("data:image/png;base64,") == 2 and "<script" not in page
+    assert json.loads((tmp_path / "backtest.json").read_text())["calibration"]["all"]["pit"]["values"] == 4

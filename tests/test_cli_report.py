@@ -49,3 +49,21 @@ def test_report_command_end_to_end(tmp_path, capsys):
     assert data["settings"]["simulations"] == 5000
     assert "sampling" in captured.err  # progress
     assert str(out / "report.html") in captured.out
+
+
+@pytest.mark.parametrize("args, fragment", [
+    (["report", "--as-of", "2021-13-01"], "not a date in the form YYYY-MM-DD"),
+    (["forecast", "--as-of", "yesterday"], "not a date"),
+    (["backtest", "--days-before", "30,x"], "comma-separated list of whole days"),
+    (["backtest", "--days-before", "0"], "must be 1 or more"),
+])
+def test_bad_campaign_days_one_line(tmp_path, capsys, args, fragment):
+    assert main([*args, "--out", str(tmp_path / "x")] if args[0] != "forecast" else args) == 2
+    assert fragment in capsys.readouterr().err
+
+
+def test_a_saved_forecast_is_never_overwritten_without_force(tmp_path, capsys):
+    (tmp_path / "mine.csv").write_text("kept")
+    assert main(["forecast", "--save", str(tmp_path / "mine.csv")]) == 2
+    assert "already exists; use --force" in capsys.readouterr().err
+    assert (tmp_path / "mine.csv").read_text() == "kept"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import nbformat
@@ -11,14 +12,29 @@ from nbclient import NotebookClient
 NOTEBOOKS = sorted((Path(__file__).resolve().parents[1] / "notebooks").glob("*.ipynb"))
 
 
-def test_the_four_notebooks_exist_with_outputs():
-    assert [p.name[:2] for p in NOTEBOOKS] == ["01", "02", "03", "04"]
+def test_the_five_notebooks_exist_with_outputs():
+    assert [p.name[:2] for p in NOTEBOOKS] == ["01", "02", "03", "04", "05"]
     for path in NOTEBOOKS:
         book = nbformat.read(path, as_version=4)
         code = [c for c in book.cells if c.cell_type == "code"]
         assert code and all(c.get("outputs") is not None for c in code)
         assert any(c.get("outputs") for c in code), f"{path.name} is committed without outputs"
         assert not any(o.get("output_type") == "error" for c in code for o in c.get("outputs", []))
+
+
+#: A code cell that draws: shows a pyplot figure, calls a plotting function, or builds a Figure.
+DRAWS = re.compile(r"plt\.show\(\)|plot_\w+\(|\.plot\(|Figure\(")
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
+def test_every_figure_is_in_the_committed_notebook(path):
+    """Executed with the inline backend: a reader on a code host sees each figure."""
+    book = nbformat.read(path, as_version=4)
+    drawing = [c for c in book.cells if c.cell_type == "code" and DRAWS.search(c.source)]
+    assert drawing, f"{path.name} draws no figure"
+    missing = [c.source.splitlines()[0] for c in drawing
+               if not any("image/png" in o.get("data", {}) for o in c.get("outputs", []))]
+    assert not missing, f"{path.name}: cells drawing a figure without an image output: {missing}"
 
 
 @pytest.mark.slow
