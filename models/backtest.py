@@ -69,8 +69,10 @@ def run_election(election_id: str, out: str | None, information_sets: Sequence[s
     election = polls.load_any(election_id)
     if days_before:
         information_sets = campaign_sets(election, days_before)
-    elif information_sets:  # those this election has (no exit polls in the German data sets)
-        information_sets = [s for s in information_sets if _available(s, election)] or ["polls"]
+    elif information_sets:  # those this election has: without exit polls (Germany), the same step without them
+        if not len(election.exit_polls):
+            information_sets = [s.replace("polls+exit", "polls") for s in information_sets]
+        information_sets = list(dict.fromkeys(s for s in information_sets if _available(s, election))) or ["polls"]
     result = run(election, information_sets, n=n, seed=seed, **fit_options)
     if out is not None:
         write_report(result, Path(out) / election.id, force=force)
