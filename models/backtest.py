@@ -26,7 +26,7 @@ import pandas as pd
 from scipy import stats
 
 import polls
-from models.infosets import InformationSet, knew_no_more
+from models.infosets import InformationSet, knew_no_more, parse_information_set, split_as_of
 
 __all__ = ["LEVELS", "backtest", "backtestable", "interval_calibration", "pit_check", "run_election", "share_records",
            "stage", "summarise", "summary_table"]
@@ -50,8 +50,6 @@ def campaign_sets(election: polls.Election, days_before: Sequence[int]) -> list[
 
 
 def _available(spec: str, election: polls.Election) -> bool:
-    from models.infosets import parse_information_set
-
     try:
         parse_information_set(spec, election)
     except ValueError:
@@ -136,9 +134,9 @@ def summarise(reports: list[dict]) -> dict:
             (f"external: {b['name']}", b) for b in data.get("external", [])]
         for s in data["information_sets"]:
             row = {"election": eid, "information_set": s["name"], "presented": s["presented"]}
-            if " as of " in s["name"]:
-                day = dt.date.fromisoformat(s["name"].rpartition(" as of ")[2])
-                row["days_before"] = (dt.date.fromisoformat(data["election"]["date"]) - day).days
+            day = split_as_of(s["name"])[1]
+            if day:
+                row["days_before"] = (dt.date.fromisoformat(data["election"]["date"]) - dt.date.fromisoformat(day)).days
             if s.get("scores"):
                 sc = s["scores"]
                 # a baseline is comparable where it knew no more (no exit poll before the day)

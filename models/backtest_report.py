@@ -14,7 +14,7 @@ from pathlib import Path
 import pandas as pd
 
 from models import plots
-from models.report import _clean, _markdown_table, _png, _table_html, _write_atomic
+from models.report import PAGE_STYLE, _clean, _markdown_table, _png, _table_html, _write_atomic
 
 __all__ = ["BACKTEST_FILES", "calibration_table", "write_backtest"]
 
@@ -87,10 +87,7 @@ def _html(summary: dict) -> str:
         figures.append(("Accuracy against days before the election", plots.plot_accuracy_by_days(summary)))
     parts = ["<!DOCTYPE html><html><head><meta charset='utf-8'>"
              "<meta name='viewport' content='width=device-width, initial-scale=1'><title>pollmc backtest</title>",
-             "<style>body{font-family:sans-serif;max-width:1000px;margin:auto;padding:1em}"
-             "table.t{border-collapse:collapse;font-size:12px}table.t td,table.t th{border:1px solid #ccc;padding:2px 6px}"
-             "table.t td{text-align:right;white-space:nowrap}.scroll{overflow-x:auto;max-width:100%}"
-             "img{max-width:100%}</style></head><body>",
+             f"<style>{PAGE_STYLE}</style></head><body>",
              "<h1>Backtest: how far the intervals can be trusted</h1>",
              f"<p>Elections: {esc(', '.join(summary['elections']))}.</p>"]
     parts += [f"<p>Skipped: {esc(eid)} ({esc(why)}).</p>" for eid, why in summary.get("skipped", {}).items()]

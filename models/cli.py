@@ -8,6 +8,7 @@ import json
 import sys
 import warnings
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -191,7 +192,9 @@ def _cmd_forecast(args: argparse.Namespace) -> int:
     election = polls.load_any(args.election)
     before_the_day = args.as_of is not None and args.as_of < election.date
     spec = args.information_set or ("polls+exit" if len(election.exit_polls) and not before_the_day else "polls")
-    info = parse_information_set(f"{spec} as of {args.as_of}" if args.as_of else spec, election)
+    info = parse_information_set(spec, election)
+    if args.as_of:
+        info = parse_information_set(replace(info, as_of=args.as_of), election)
     _fit_options(args)
     stderr_progress(f"{election.id} [{info}]: compiling and sampling")
     if args.save and Path(args.save).exists() and not args.force:

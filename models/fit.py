@@ -198,7 +198,7 @@ class FusionModel:
         info = parse_information_set(information_set, self.election)
         data = observed_data(self.inputs)
         if info.as_of is not None:  # only the polls public by then, and only they set the error scale
-            used = (self.election.public_dates() <= pd.Timestamp(info.as_of)).to_numpy()
+            used = self.election.public_by(info.as_of)
             data["poll_used"] = used.astype(float)
             data["error_scale"] = error_scale(self.inputs.poll_decided[used], self.inputs.poll_mask[used],
                                               self.inputs.prior_mean, self.inputs.exit_mask[:0])

@@ -133,7 +133,8 @@ def baselines_for(election: polls.Election, sets: Sequence[InformationSet], *, n
     for day in dict.fromkeys(info.as_of for info in sets):
         for baseline in baseline_forecasts(election if day is None else election.as_of(day)):
             if day is not None:
-                baseline.information_set = f"{baseline.information_set} as of {day.isoformat()}"
+                baseline.information_set = replace(parse_information_set(baseline.information_set, election),
+                                                   as_of=day).name
             out.append(score(baseline, election, seed=seed, point_members=n))
     return out
 

@@ -13,11 +13,9 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, replace
 
-import pandas as pd
-
 import polls
 
-__all__ = ["InformationSet", "election_night", "knew_no_more", "parse_information_set"]
+__all__ = ["InformationSet", "election_night", "knew_no_more", "parse_information_set", "split_as_of"]
 
 
 @dataclass(frozen=True)
@@ -37,10 +35,19 @@ class InformationSet:
         else:
             head = "polls+exit" if self.exit_polls else "polls"
             base = f"{head}+regions:{len(self.counted_regions)}"
-        return base if self.as_of is None else f"{base} as of {self.as_of.isoformat()}"
+        return base if self.as_of is None else f"{base}{AS_OF}{self.as_of.isoformat()}"
 
     def __str__(self) -> str:
         return self.name
+
+
+AS_OF = " as of "
+
+
+def split_as_of(name: str) -> tuple[str, str]:
+    """An information set's name as (the set, the day as YYYY-MM-DD or '' when not as of a day)."""
+    base, _, day = name.strip().partition(AS_OF)
+    return base, day.strip()
 
 
 def parse_information_set(spec: str | InformationSet, election: polls.Election) -> InformationSet:
@@ -51,12 +58,12 @@ def parse_information_set(spec: str | InformationSet, election: polls.Election) 
         if unknown:
             raise ValueError(f"unknown regions {sorted(unknown)} for {election.id}")
         return _check_as_of(spec, election)
-    text, _, day = spec.strip().partition(" as of ")
+    text, day = split_as_of(spec)
     if day:
         try:
-            as_of = dt.date.fromisoformat(day.strip())
+            as_of = dt.date.fromisoformat(day)
         except ValueError:
-            raise ValueError(f"'{day.strip()}' is not a date in the form YYYY-MM-DD") from None
+            raise ValueError(f"'{day}' is not a date in the form YYYY-MM-DD") from None
         return parse_information_set(replace(parse_information_set(text, election), as_of=as_of), election)
     parts = text.split("+")
     if parts[0] != "polls" or len(parts) > 3:
@@ -99,7 +106,7 @@ def _check_as_of(info: InformationSet, election: polls.Election) -> InformationS
     if info.exit_polls or info.counted_regions:
         raise ValueError(f"{info.as_of} is before election day ({election.date}): no exit polls or counted "
                          "regions were known then; use 'polls'")
-    if not (election.public_dates() <= pd.Timestamp(info.as_of)).any():
+    if not election.public_by(info.as_of).any():
         raise ValueError(f"no poll of {election.id} was public by {info.as_of} (the first: "
                          f"{election.public_dates().min().date()})")
     return info
@@ -109,8 +116,8 @@ def knew_no_more(known: str, information_set: str) -> bool:
     """Whether a forecast made with information set `known` (a name) knew no more than one
     made with `information_set`: polls as of the same day or earlier, or polls (with exit
     polls) when the other had them too."""
-    known_base, _, known_day = known.partition(" as of ")
-    base, _, day = information_set.partition(" as of ")
+    known_base, known_day = split_as_of(known)
+    base, day = split_as_of(information_set)
     if day and (not known_day or known_day > day):  # ISO dates compare as text
         return False
     if known_base == base or known_base == "polls":

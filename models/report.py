@@ -356,6 +356,14 @@ def _table_html(frame: pd.DataFrame) -> str:
     return f"<div class='scroll'>{frame.to_html(escape=True, border=0, classes='t')}</div>"
 
 
+#: The stylesheet of every HTML page pollmc writes (reports and the backtest page).
+PAGE_STYLE = ("body{font-family:sans-serif;max-width:1000px;margin:auto;padding:1em}"
+              "table.t{border-collapse:collapse;font-size:12px}table.t td,table.t th{border:1px solid #ccc;padding:2px 6px}"
+              "table.t td{text-align:right;white-space:nowrap}.scroll{overflow-x:auto;max-width:100%}"
+              "details{margin:.5em 0}summary{cursor:pointer;font-weight:bold}"
+              ".refused{background:#fee;border:1px solid #c00;padding:.5em}img{max-width:100%}")
+
+
 def _html(data: dict, figures: list[tuple[str, str]]) -> str:
     e = data["election"]
     esc = html.escape
@@ -363,11 +371,7 @@ def _html(data: dict, figures: list[tuple[str, str]]) -> str:
         "<!DOCTYPE html><html><head><meta charset='utf-8'>"
         "<meta name='viewport' content='width=device-width, initial-scale=1'>",
         f"<title>{esc('pollmc report: ' + e['name'])}</title>",
-        "<style>body{font-family:sans-serif;max-width:1000px;margin:auto;padding:1em}"
-        "table.t{border-collapse:collapse;font-size:12px}table.t td,table.t th{border:1px solid #ccc;padding:2px 6px}"
-        "table.t td{text-align:right;white-space:nowrap}.scroll{overflow-x:auto;max-width:100%}"
-        "details{margin:.5em 0}summary{cursor:pointer;font-weight:bold}"
-        ".refused{background:#fee;border:1px solid #c00;padding:.5em}img{max-width:100%}</style></head><body>",
+        f"<style>{PAGE_STYLE}</style></head><body>",
         f"<h1>Forecast accuracy: {esc(e['name'])}</h1>",
         f"<p>Rule: {esc(e['rule'])}.</p>",
         "<p>Lists: " + ", ".join(f"{esc(c)} ({esc(n)})" for c, n in e["party_names"].items()) + ".</p>",

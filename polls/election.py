@@ -230,13 +230,16 @@ class Election:
         assumed = pd.to_datetime(self.polls["fieldwork_end"]) + pd.Timedelta(days=PUBLICATION_LAG_DAYS)
         return published.fillna(assumed).rename("public")
 
+    def public_by(self, day: dt.date) -> np.ndarray:
+        """Which pre-election polls were public by the end of `day` (`public_dates`)."""
+        return (self.public_dates() <= pd.Timestamp(day)).to_numpy()
+
     def as_of(self, day: dt.date) -> Election:
         """What was public on `day` (its end): the polls published by then; before election day
         no exit polls and no counted regions. The result stays, for scoring only."""
         if day >= self.date:
             return self
-        known = (self.public_dates() <= pd.Timestamp(day)).to_numpy()
-        return replace(self, polls=self.polls[known], exit_polls=self.exit_polls.iloc[0:0], regional_results=None)
+        return replace(self, polls=self.polls[self.public_by(day)], exit_polls=self.exit_polls.iloc[0:0], regional_results=None)
 
     @property
     def has_results(self) -> bool:
