@@ -24,14 +24,17 @@ Observations:
   US evidence and the earlier elections give (`models.history`); both use non-centred draws.
 - Exit polls observe the election-day shares the same way, with their own firm effects and
   bias at smaller default scales.
-- Regions: each region's log shares are a typical region's plus a region effect (zero-sum,
+- Regions: each region's log shares are a typical region's plus its lean in the previous
+  election (where the data have it: a swing model), plus its group's swing (`group` in
+  election.toml: regions that report and move together), plus a region effect (zero-sum,
   partial pooling with a half-t scale). A counted region's shares are known exactly: its effect
-  is then determined (observed log ratios minus the typical ones) and enters through its prior
-  density, so counting a region needs no new parameters and no sharp likelihood. The votes not
-  yet counted deviate from the typical region by the size-weighted mean of the uncounted
-  regions' effects (wide when few regions are left), and the national result is the counted
-  votes plus that remainder: the size-weighted combination of regional shares. Uncounted regions
-  are predicted around the remainder.
+  is then determined (observed log ratios minus the typical ones and its shift) and enters
+  through its prior density, so counting a region needs no new parameters and no sharp
+  likelihood. The votes not yet counted deviate from the typical region by the size-weighted
+  mean of the uncounted regions' shifts and effects, and the national result is the counted
+  votes plus that remainder: the size-weighted combination of regional shares. A group with no
+  region counted keeps its whole swing uncertainty. Uncounted regions are predicted around the
+  remainder.
 
 Everything that changes between information sets (which exit polls and regions count) is a
 `pm.Data` container, so one compiled model serves every information set and election-night
@@ -86,9 +89,15 @@ class ModelInputs:
     region_weight: np.ndarray         # (R,) sums to 1
     region_observed: np.ndarray       # (R, K) observed shares, the prior mean where not counted
     region_has_result: np.ndarray     # (R,) bool
+    region_stands: np.ndarray         # (R, K) bool: the option is on the region's ballot (a region
+                                      # with a result: it got votes there; else assumed everywhere)
     error_scale: np.ndarray           # (K,) sqrt((1 - p) / p) at each option's reference share p:
                                       # poll-error scales times this are log-share scales
     notes: list[str] = field(default_factory=list)
+    groups: list[str] = field(default_factory=list)   # groups of regions that swing together
+    region_group: np.ndarray = field(default_factory=lambda: np.zeros(0, int))  # (R,) index into groups
+    region_baseline: np.ndarray | None = None  # (R, K) each region's log-ratio lean in the previous
+                                               # election (zero-sum over options and, weighted, regions)
 
     @property
     def n_polls(self) -> int:
@@ -178,10 +187,18 @@ def model_inputs(election: polls.Election, priors: DefaultPriors | None = None) 
                          "are not in the data; only each region's total is used, not its split)")
     if R and not has_result.all():
         notes.append("regions are weighted equally: regional vote totals are not all known")
-    observed = np.clip(observed, 1e-6, None)
+    stands = ~has_result[:, None] | (observed > 0)
+    observed = np.where(stands, np.clip(observed, 1e-6, None), 0.0)
     observed = observed / observed.sum(axis=1, keepdims=True)
+    absent = [o for k, o in enumerate(options) if not stands[:, k].all()]
+    if absent:
+        notes.append(f"not on every region's ballot (no votes there): {', '.join(absent)}; their shares in "
+                     "those regions are zero and take no part in the regional effects")
     if R == 0:
         notes.append(f"{election.id} has no regional results: the model is national only")
+    groups, region_group = region_groups(election)
+    baseline, baseline_note = regional_baseline(election, weight, stands)
+    notes.append(baseline_note)
 
     return ModelInputs(
         error_scale=error_scale(decided, mask, mean, exit_mask),
@@ -194,8 +211,55 @@ def model_inputs(election: polls.Election, priors: DefaultPriors | None = None) 
         exit_shares=exit_shares, exit_mask=exit_mask, exit_merge=exit_merge,
         exit_size=exits["sample_size"].astype("float64").to_numpy(),
         regions=regions, region_weight=weight, region_observed=observed, region_has_result=has_result,
-        notes=notes,
+        region_stands=stands,
+        notes=notes, groups=groups, region_group=region_group, region_baseline=baseline,
     )
+
+
+def region_groups(election: polls.Election) -> tuple[list[str], np.ndarray]:
+    """The groups of regions (`group` in election.toml) and each region's index among them; a
+    region without a group is a group of its own. No groups at all: ([], empty)."""
+    named = election.regions["group"] if "group" in election.regions else pd.Series(dtype=object)
+    if not len(election.regions) or named.isna().all():
+        return [], np.zeros(0, int)
+    labels = [g if isinstance(g, str) else f"{code} (alone)" for code, g in named.items()]
+    groups = list(dict.fromkeys(labels))
+    return groups, np.array([groups.index(g) for g in labels], dtype=int)
+
+
+def regional_baseline(election: polls.Election, weight: np.ndarray, stands: np.ndarray) -> tuple[np.ndarray, str]:
+    """Each region's lean in the previous election: its log shares minus the national ones,
+    centred over options and (size-weighted) over regions, through each option's predecessor.
+    Zero for a region the previous election does not have and for an option it does not have
+    or that is not on every ballot (`stands`). The model then reads a region's shares as its
+    previous lean plus a swing (a swing model)."""
+    R, K = len(election.region_codes), len(election.options)
+    baseline = np.zeros((R, K))
+    if R == 0:
+        return baseline, "no regions: no regional baseline"
+    previous = polls.load_previous(election)
+    if previous is None or previous.regional_results is None:
+        return baseline, ("no regional results of a previous election: regions are modelled as deviations "
+                          "from a typical region, without a swing baseline")
+    before = previous.regional_shares()
+    sources = {o: o if o == polls.AGAINST_ALL else election.parties.loc[o, "predecessor"] for o in election.options}
+    known = np.zeros((R, K), bool)
+    lean = np.zeros((R, K))
+    national = election.predecessor_shares(previous).to_numpy()
+    for r, code in enumerate(election.region_codes):
+        if code not in before.index:
+            continue
+        for k, option in enumerate(election.options):
+            source = sources[option]
+            share = before.loc[code].get(source, np.nan) if isinstance(source, str) else np.nan
+            if np.isfinite(share) and share > 0 and national[k] > 0 and stands[:, k].all():
+                lean[r, k] = np.log(share) - np.log(national[k])
+                known[r, k] = True
+    lean = lean - lean.mean(axis=1, keepdims=True)
+    lean = lean - weight @ lean
+    matched = int(known.any(axis=1).sum())
+    return lean, (f"regions swing from their lean in {previous.id} ({matched} of {R} regions matched; "
+                  f"options without a predecessor there have no lean)")
 
 
 def error_scale(decided: np.ndarray, mask: np.ndarray, prior_mean: np.ndarray, exit_mask: np.ndarray) -> np.ndarray:
@@ -246,8 +310,11 @@ def observed_data(inputs: ModelInputs) -> dict[str, np.ndarray]:
             exit_log_shares=np.log(np.where(inputs.exit_mask, np.clip(inputs.exit_shares, 1e-9, None), 1.0)),
             exit_size_known=np.nan_to_num(inputs.exit_size), exit_size_missing=np.isnan(inputs.exit_size).astype(float))
     if inputs.regions:
+        baseline = (inputs.region_baseline if inputs.region_baseline is not None
+                    else np.zeros_like(inputs.region_observed))
         data.update(region_counted=np.zeros(len(inputs.regions)), region_observed=inputs.region_observed,
-                    region_weight=inputs.region_weight)
+                    region_weight=inputs.region_weight, region_baseline=baseline,
+                    region_stands=inputs.region_stands.astype(float))
     return data
 
 
@@ -257,7 +324,8 @@ def graph_key(inputs: ModelInputs, priors: DefaultPriors, undecided: str) -> tup
     return (tuple(inputs.options), tuple(inputs.firms), tuple(inputs.exit_firms), tuple(inputs.regions),
             tuple(inputs.dates), inputs.n_polls, len(inputs.exit_firm), inputs.prior_mean.tobytes(),
             inputs.prior_sd.tobytes(), _repeated(inputs.poll_firm),
-            _repeated(inputs.exit_firm), undecided, tuple(priors.to_dict().items()))
+            _repeated(inputs.exit_firm), tuple(inputs.groups), inputs.region_group.tobytes(), undecided,
+            tuple(priors.to_dict().items()))
 
 
 def _repeated(firm_index: np.ndarray) -> bool:
@@ -301,6 +369,9 @@ def build_model(inputs: ModelInputs, priors: DefaultPriors | None = None, *,
         coords.update(exit_poll=np.arange(J), exit_firm=inputs.exit_firms)
     if R:
         coords["region"] = inputs.regions
+    G = len(inputs.groups)
+    if G:
+        coords["region_group"] = inputs.groups
     ref, alr_mean, alr_chol = _alr_prior_factor(inputs.prior_mean, inputs.prior_sd)
     order = np.argsort([ref] + [k for k in range(K) if k != ref])  # reference first -> option order
     values = observed_data(inputs)
@@ -326,10 +397,15 @@ def build_model(inputs: ModelInputs, priors: DefaultPriors | None = None, *,
         whitened = pt.dot(np.linalg.inv(alr_chol), open_alr - alr_mean)
         pm.Potential("previous_prior", -0.5 * pt.sum(whitened**2) + 0.5 * pt.sum(consensus_raw**2))
         # the log shares of the votes not yet counted (all of them before the count).
-        # Regions deviate from a typical region by zero-sum effects with a half-t scale. The
-        # uncounted votes are a size-weighted mean of uncounted regions, so they deviate from the
-        # typical region by the weighted mean of those regions' effects: sd region_sd * spread,
-        # spread = sqrt(sum w^2) / sum w over the uncounted regions (wide when few are left).
+        # A region's log shares are a typical region's plus its shift (its lean in the previous
+        # election, when known, and its group's swing) plus its own effect: zero-sum, half-t
+        # scale `region_sd`. A group swings like one region (scale `region_sd` too: in the
+        # corpus's swings, groups and the regions within them moved by similar amounts), so a
+        # group nobody has counted yet keeps the uncertainty of a whole group however many
+        # regions of other groups are in: regions that report together do not average out.
+        # The uncounted votes are a size-weighted mean of uncounted regions, so they deviate from
+        # the typical region by those regions' weighted mean shift plus the mean of their own
+        # effects: sd region_sd * spread, spread = sqrt(sum w^2) / sum w over them.
         # The national result is the counted regions' votes plus the uncounted ones: exactly the
         # size-weighted combination of regional shares, whatever has been counted.
         log_open = pt.concatenate([pt.zeros(1), open_alr])[order]
@@ -339,20 +415,36 @@ def build_model(inputs: ModelInputs, priors: DefaultPriors | None = None, *,
             observed = pm.Data("region_observed", values["region_observed"], dims=("region", "option"))
             weight = pm.Data("region_weight", values["region_weight"], dims="region")
             region_sd = pm.HalfStudentT("region_sd", nu=3, sigma=priors.region_sd)
+            shift = pm.Data("region_baseline", values["region_baseline"], dims=("region", "option"))
+            stands = pm.Data("region_stands", values["region_stands"], dims=("region", "option"))
+            if G:
+                group_raw = _centre(pm.Normal("group_raw", 0.0, 1.0, dims=("region_group", "option")))
+                swing = pm.Deterministic("group_swing", region_sd * group_raw, dims=("region_group", "option"))
+                shift = shift + swing[inputs.region_group]
             open_weight = weight * (1 - counted)
             open_total = pt.sum(open_weight)
+            open_shift = pt.sum(open_weight[:, None] * shift, axis=0) / (open_total + 1e-12)
             spread = pt.sqrt(pt.sum(open_weight**2)) / (open_total + 1e-12)
             remainder_raw = _centre(pm.Normal("remainder_raw", 0.0, 1.0, dims="option"))
-            log_typical = log_open - region_sd * spread * remainder_raw
+            log_typical = log_open - open_shift - region_sd * spread * remainder_raw
             # counted regions: their effects are observed and inform the scale and the typical region
-            observed_effect = _centre(pt.log(observed)) - _centre(log_typical)[None, :]
+            # (log ratios among the options on the region's ballot only: centring over those
+            # removes any constant, so a party standing in one region cannot shift the others)
+            gap = stands * (pt.log(observed + 1 - stands) - log_typical[None, :] - shift)
+            on_ballot = pt.sum(stands, axis=1, keepdims=True)
+            observed_effect = stands * (gap - pt.sum(gap, axis=1, keepdims=True) / on_ballot)
             pm.Potential("counted_regions", pt.sum(counted * (
-                -0.5 * pt.sum(observed_effect**2, axis=1) / region_sd**2 - (K - 1) * pt.log(region_sd))))
+                -0.5 * pt.sum(observed_effect**2, axis=1) / region_sd**2 - (on_ballot[:, 0] - 1) * pt.log(region_sd))))
+            # options on only some ballots: their share of the uncounted votes scales with the
+            # part of those votes cast where they stand (relative to the whole country's)
+            open_standing = pt.sum(open_weight[:, None] * stands, axis=0) / (open_total + 1e-12)
+            open_shares = pt.special.softmax(log_open + pt.log((open_standing + 1e-30) / pt.sum(weight[:, None] * stands, axis=0)))
             day = pt.sum((weight * counted)[:, None] * observed, axis=0) + open_total * open_shares
             # uncounted regions: effects that cancel in their size-weighted mean around the remainder
             region_raw = _centre(pm.Normal("region_raw", 0.0, 1.0, dims=("region", "option")))
             open_mean = pt.sum(open_weight[:, None] * region_raw, axis=0) / (open_total + 1e-12)
-            predicted = pt.special.softmax(log_open[None, :] + region_sd * (region_raw - open_mean[None, :]), axis=-1)
+            predicted = pt.special.softmax(log_open[None, :] + shift - open_shift[None, :]
+                                           + region_sd * (region_raw - open_mean[None, :]) + pt.log(stands + 1e-30), axis=-1)
             pm.Deterministic("region_shares", counted[:, None] * observed + (1 - counted[:, None]) * predicted,
                              dims=("region", "option"))
         else:

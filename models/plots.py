@@ -1,14 +1,16 @@
 """Figures of forecasts and their accuracy: each function returns a matplotlib Figure.
 
 Used by the report and by the notebooks. Shares are in percent, seats in seats; every figure
-has a title and labelled axes.
+has a title and labelled axes. Figures are built as `matplotlib.figure.Figure` objects, never
+through pyplot, so importing this module or drawing a report never switches the backend or
+leaves figures open in a notebook session (a notebook shows one with `display(fig)`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
-import matplotlib.pyplot as plt
+import matplotlib
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
@@ -16,18 +18,19 @@ from matplotlib.figure import Figure
 import polls
 
 __all__ = ["plot_accuracy_by_days", "plot_backtest_calibration", "plot_backtest_scores", "plot_calibration",
-           "plot_house_effects", "plot_poll_errors", "plot_scores", "plot_seat_distributions",
+           "plot_election_night", "plot_house_effects", "plot_poll_errors", "plot_scores", "plot_seat_distributions",
            "plot_share_forecasts", "plot_sharpening", "poll_errors"]
 
-COLORS = plt.rcParams["axes.prop_cycle"].by_key()["color"]
+COLORS = matplotlib.rcParams["axes.prop_cycle"].by_key()["color"]
 
 
 def plot_share_forecasts(tables: dict[str, pd.DataFrame], actual: pd.Series | None = None,
-                         title: str = "Vote share forecasts") -> plt.Figure:
+                         title: str = "Vote share forecasts") -> Figure:
     """Median, 50% and 90% intervals per option for each forecast; the actual result as a cross."""
     names = list(tables)
     options = list(next(iter(tables.values())).index)
-    fig, ax = plt.subplots(figsize=(8, 0.6 + 0.45 * len(options) * max(len(names), 1)))
+    fig = Figure(figsize=(8, 0.6 + 0.45 * len(options) * max(len(names), 1)))
+    ax = fig.subplots()
     height = 0.8 / max(len(names), 1)
     for j, name in enumerate(names):
         table = tables[name]
@@ -52,13 +55,14 @@ def plot_share_forecasts(tables: dict[str, pd.DataFrame], actual: pd.Series | No
 
 
 def plot_seat_distributions(seats: np.ndarray, parties: Sequence[str], actual: Sequence[int] | None = None,
-                            title: str = "Seat distributions") -> plt.Figure:
+                            title: str = "Seat distributions") -> Figure:
     """A histogram of simulated seats per party, the actual seats as a red line."""
     seats = np.asarray(seats)
     n = len(parties)
     cols = min(n, 4)
     rows = -(-n // cols)
-    fig, axes = plt.subplots(rows, cols, figsize=(3.2 * cols, 2.6 * rows), squeeze=False)
+    fig = Figure(figsize=(3.2 * cols, 2.6 * rows))
+    axes = fig.subplots(rows, cols, squeeze=False)
     for j, party in enumerate(parties):
         ax = axes.flat[j]
         values, counts = np.unique(seats[:, j], return_counts=True)
@@ -79,9 +83,10 @@ def plot_seat_distributions(seats: np.ndarray, parties: Sequence[str], actual: S
     return fig
 
 
-def plot_calibration(pits: Sequence[float], coverage: dict[str, float], title: str = "Calibration") -> plt.Figure:
+def plot_calibration(pits: Sequence[float], coverage: dict[str, float], title: str = "Calibration") -> Figure:
     """PIT histogram (flat if calibrated) and empirical against nominal interval coverage."""
-    fig, (left, right) = plt.subplots(1, 2, figsize=(9, 3.4))
+    fig = Figure(figsize=(9, 3.4))
+    left, right = fig.subplots(1, 2)
     left.hist(pits, bins=np.linspace(0, 1, 11), color=COLORS[0], edgecolor="white")
     left.axhline(len(pits) / 10, color="grey", ls="--", label="calibrated")
     left.set_xlabel("PIT: forecast probability below the actual share")
@@ -102,9 +107,10 @@ def plot_calibration(pits: Sequence[float], coverage: dict[str, float], title: s
 
 
 def plot_scores(model: pd.Series, baselines: pd.Series, metric: str = "CRPS (pp)",
-                title: str = "Score by information set") -> plt.Figure:
+                title: str = "Score by information set") -> Figure:
     """The model's score per information set (a line) against each baseline (horizontal lines)."""
-    fig, ax = plt.subplots(figsize=(9, 3.8))
+    fig = Figure(figsize=(9, 3.8))
+    ax = fig.subplots()
     ax.plot(range(len(model)), model.to_numpy(), "o-", color="black", label="model")
     for j, (name, value) in enumerate(baselines.items()):
         ax.axhline(value, color=COLORS[(j + 1) % 10], ls="--", lw=1, label=name)
@@ -118,9 +124,10 @@ def plot_scores(model: pd.Series, baselines: pd.Series, metric: str = "CRPS (pp)
 
 
 def plot_sharpening(widths: pd.DataFrame, errors: pd.DataFrame,
-                    title: str = "How the forecast sharpens on election night") -> plt.Figure:
+                    title: str = "How the forecast sharpens on election night") -> Figure:
     """90% interval width and median error of each option's share, by information set."""
-    fig, (top, bottom) = plt.subplots(2, 1, figsize=(9, 6), sharex=True)
+    fig = Figure(figsize=(9, 6))
+    top, bottom = fig.subplots(2, 1, sharex=True)
     for j, option in enumerate(widths.columns):
         top.plot(range(len(widths)), widths[option], "o-", ms=3, color=COLORS[j % 10], label=option)
         bottom.plot(range(len(errors)), errors[option], "o-", ms=3, color=COLORS[j % 10], label=option)
@@ -131,6 +138,52 @@ def plot_sharpening(widths: pd.DataFrame, errors: pd.DataFrame,
     bottom.set_xlabel("information set")
     top.legend(fontsize=8, ncol=len(widths.columns))
     top.set_title(title)
+    fig.tight_layout()
+    return fig
+
+
+def plot_election_night(shares: pd.DataFrame, actual: pd.Series | None = None,
+                        seat_probabilities: pd.DataFrame | None = None,
+                        title: str = "Election night: the forecast as regions are counted",
+                        counted_label: str = "regions counted") -> Figure:
+    """Each option's median and 50/90% bands against the number of regions counted, the actual
+    share as a dashed line; below, probabilities about seats (one line per column) on the same axis.
+
+    `shares` is long: columns `counted` (how much is counted, named by `counted_label`), `option`,
+    `median`, `low_50`, `high_50`, `low_90`, `high_90` (percent). `seat_probabilities` has
+    `counted` as index, values in [0, 1].
+    """
+    options = list(dict.fromkeys(shares["option"]))
+    cols = min(len(options), 4)
+    rows = -(-len(options) // cols) + (seat_probabilities is not None)
+    fig = Figure(figsize=(3.2 * cols, 2.5 * rows))
+    grid = fig.add_gridspec(rows, cols)
+    for j, option in enumerate(options):
+        ax = fig.add_subplot(grid[j // cols, j % cols])
+        part = shares[shares["option"] == option].sort_values("counted")
+        x = part["counted"].to_numpy()
+        ax.fill_between(x, part["low_90"], part["high_90"], color=COLORS[0], alpha=0.25, lw=0, label="90%")
+        ax.fill_between(x, part["low_50"], part["high_50"], color=COLORS[0], alpha=0.5, lw=0, label="50%")
+        ax.plot(x, part["median"], color=COLORS[0], lw=1.5, label="median")
+        if actual is not None:
+            ax.axhline(100 * actual[option], color="red", ls="--", lw=1.2, label="actual")
+        ax.set_title(option, fontsize=9)
+        ax.set_xlabel(counted_label, fontsize=8)
+        ax.set_ylabel("vote share (%)", fontsize=8)
+        ax.tick_params(labelsize=7)
+        if j == 0:
+            ax.legend(fontsize=6, loc="best")
+    if seat_probabilities is not None:
+        ax = fig.add_subplot(grid[rows - 1, :])
+        for k, column in enumerate(seat_probabilities.columns):
+            ax.plot(seat_probabilities.index, 100 * seat_probabilities[column], "o-", ms=3,
+                    color=COLORS[k % 10], label=column)
+        ax.set_ylim(-3, 103)
+        ax.set_xlabel(counted_label, fontsize=8)
+        ax.set_ylabel("probability (%)", fontsize=8)
+        ax.set_title("Seats over the night", fontsize=9)
+        ax.legend(fontsize=7, ncol=min(len(seat_probabilities.columns), 3), loc="best")
+    fig.suptitle(title)
     fig.tight_layout()
     return fig
 
@@ -146,11 +199,12 @@ def poll_errors(election: polls.Election, *, exit_polls: bool = False) -> pd.Dat
     return errors
 
 
-def plot_poll_errors(errors: pd.DataFrame, title: str = "Each poll's error against the result") -> plt.Figure:
+def plot_poll_errors(errors: pd.DataFrame, title: str = "Each poll's error against the result") -> Figure:
     """Poll error (renormalised share - actual, points) per option, one marker per poll."""
     options = [c for c in errors.columns if c not in ("firm", "date")]
     firms = list(dict.fromkeys(errors["firm"]))
-    fig, ax = plt.subplots(figsize=(9, 3.8))
+    fig = Figure(figsize=(9, 3.8))
+    ax = fig.subplots()
     for f, firm in enumerate(firms):
         rows = errors[errors["firm"] == firm]
         for _, row in rows.iterrows():
@@ -169,10 +223,11 @@ def plot_poll_errors(errors: pd.DataFrame, title: str = "Each poll's error again
 
 
 def plot_house_effects(house: pd.DataFrame, low: pd.DataFrame, high: pd.DataFrame,
-                       title: str = "House effects (posterior median, 90% interval)") -> plt.Figure:
+                       title: str = "House effects (posterior median, 90% interval)") -> Figure:
     """House effects per firm and option, in percent of the option's share (log scale x 100)."""
     firms, options = list(house.index), list(house.columns)
-    fig, ax = plt.subplots(figsize=(9, 3.8))
+    fig = Figure(figsize=(9, 3.8))
+    ax = fig.subplots()
     width = 0.8 / len(firms)
     for f, firm in enumerate(firms):
         x = np.arange(len(options)) + f * width
@@ -189,7 +244,7 @@ def plot_house_effects(house: pd.DataFrame, low: pd.DataFrame, high: pd.DataFram
     return fig
 
 
-# -- backtests across elections (Figure objects directly: no pyplot state) ----------------------
+# -- backtests across elections ------------------------------------------------------------
 def plot_backtest_calibration(summary: dict, groups: Sequence[str] | None = None,
                               title: str = "Calibration across elections") -> Figure:
     """Interval coverage against nominal, with 95% Wilson intervals, for groups of the backtest

@@ -25,6 +25,7 @@ class SyntheticTruth:
     bias: np.ndarray        # (K,) industry-wide poll bias (log-share scale, zero-sum)
     house: np.ndarray       # (F, K) house effects (zero-sum over firms and options)
     exit_bias: np.ndarray   # (K,)
+    group_swing: np.ndarray | None = None  # (groups, K) each group's swing from the typical region
 
 
 def _centre(x: np.ndarray, axis: int = -1) -> np.ndarray:
@@ -41,7 +42,10 @@ def synthetic_data(model: FusionModel, rng: np.random.Generator, *, poll_size: i
                    region_sd: float = 0.3) -> tuple[dict[str, np.ndarray], SyntheticTruth]:
     """Data overrides for `model.fit(data=...)` and the truth they were drawn from.
 
-    Polls report every option with no undecided and a known size; every region has a result.
+    Polls report every option with no undecided and a known size; every region has a result:
+    the typical region's shares, moved by the region's lean in the previous election (the
+    model's baseline), its group's swing and its own effect, each group and region at scale
+    `region_sd` as in the model.
     House effects and poll errors have the model's prior scales unless given (larger values
     test what happens when the truth is outside what the prior expects).
     """
@@ -53,8 +57,13 @@ def synthetic_data(model: FusionModel, rng: np.random.Generator, *, poll_size: i
     centre_shares = np.exp(inputs.prior_mean) / np.exp(inputs.prior_mean).sum()
     log_open = np.log(centre_shares) + rng.normal(0, 0.3, K)
     data: dict[str, np.ndarray] = {}
+    group_swing = region_sd * _centre(rng.normal(size=(len(inputs.groups), K))) if inputs.groups else None
     if R:
         effects = region_sd * _centre(rng.normal(size=(R, K)))
+        if inputs.region_baseline is not None:
+            effects = effects + inputs.region_baseline
+        if group_swing is not None:
+            effects = effects + group_swing[inputs.region_group]
         observed = _softmax(log_open[None, :] + effects)
         shares = inputs.region_weight @ observed
         data["region_observed"] = observed
@@ -82,7 +91,7 @@ def synthetic_data(model: FusionModel, rng: np.random.Generator, *, poll_size: i
         data.update(exit_log_shares=np.log(exit_shares), exit_mask=np.ones((J, K)),
                     exit_merge=np.broadcast_to(np.eye(K), (J, K, K)).copy(),
                     exit_size_known=np.full(J, float(exit_size)), exit_size_missing=np.zeros(J))
-    return data, SyntheticTruth(shares, bias, house, exit_bias)
+    return data, SyntheticTruth(shares, bias, house, exit_bias, group_swing)
 
 
 def interval_coverage(fit: Fit, truth: SyntheticTruth, level: float = 0.9) -> dict[str, np.ndarray]:
@@ -90,8 +99,8 @@ def interval_coverage(fit: Fit, truth: SyntheticTruth, level: float = 0.9) -> di
     post = fit.idata.posterior
     out = {}
     for name, value in (("shares", truth.shares), ("bias", truth.bias), ("house", truth.house),
-                        ("exit_bias", truth.exit_bias)):
-        if name not in post:
+                        ("exit_bias", truth.exit_bias), ("group_swing", truth.group_swing)):
+        if name not in post or value is None:
             continue
         draws: xr.DataArray = post[name]
         low = draws.quantile((1 - level) / 2, ("chain", "draw")).values

@@ -19,9 +19,9 @@ import os
 import tempfile
 from pathlib import Path
 
-import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
+from matplotlib.figure import Figure
 
 from models import plots
 from models.forecast import Run
@@ -173,10 +173,9 @@ def _most_informed_fit(run: Run):
 
 
 # -- figures ---------------------------------------------------------------------------
-def _png(fig: plt.Figure) -> str:
+def _png(fig: Figure) -> str:
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", dpi=90)
-    plt.close(fig)
     return base64.b64encode(buffer.getvalue()).decode("ascii")
 
 
@@ -211,6 +210,10 @@ def _figures(run: Run, data: dict) -> list[tuple[str, str]]:
         errors = pd.DataFrame({s["name"]: {o: v["median"] - v["actual"] for o, v in s["scores"]["shares"].items()}
                                for s in scored}).T
         figures.append(("Sharpening over election night", _png(plots.plot_sharpening(widths, errors))))
+    night = _election_night(run)
+    if night is not None:
+        figures.append(("Election night: shares and seats as regions are counted",
+                        _png(plots.plot_election_night(*night, title=f"{election.name}: election night"))))
     if "house_effects" in data:  # the posterior summary report_data already took
         house = data["house_effects"]
         median, low, high = (pd.DataFrame({firm: {o: v[stat] for o, v in options.items()}
@@ -221,6 +224,28 @@ def _figures(run: Run, data: dict) -> list[tuple[str, str]]:
     if election.has_results and len(election.polls):
         figures.append(("Each poll's error", _png(plots.plot_poll_errors(plots.poll_errors(election)))))
     return figures
+
+
+def _election_night(run: Run) -> tuple[pd.DataFrame, pd.Series | None, pd.DataFrame] | None:
+    """The arguments of `plots.plot_election_night`: the presented forecasts with exit polls or
+    counted regions, by regions counted; seat probabilities of the parties whose passing the
+    threshold is in doubt at some step, and of the actual seats once the result is known."""
+    election = run.election
+    steps = [r for r in run.results if r.presented and r.simulation is not None
+             and (r.information_set.exit_polls or r.information_set.counted_regions)]
+    if len({len(r.information_set.counted_regions) for r in steps}) < 2:
+        return None
+    shares = pd.concat([r.share_table.reset_index().assign(counted=len(r.information_set.counted_regions))
+                        for r in steps], ignore_index=True)
+    passing = pd.DataFrame({len(r.information_set.counted_regions): r.seat_table["p_pass_threshold"]
+                            for r in steps if "p_pass_threshold" in r.seat_table}).T
+    doubtful = [party for party in passing if ((passing[party] > 0.005) & (passing[party] < 0.995)).any()]
+    seats = passing[doubtful].rename(columns=lambda party: f"{party} passes the threshold")
+    if election.has_results:
+        seats["the actual seats, exactly"] = pd.Series({len(r.information_set.counted_regions): r.p_actual_seats
+                                                         for r in steps})
+    return (shares, election.result_shares() if election.has_results else None,
+            seats.sort_index() if len(seats.columns) else None)
 
 
 # -- Markdown and HTML ---------------------------------------------------------------------

@@ -9,6 +9,7 @@ import math
 import pytest
 from conftest import QUICK
 
+from models.browser_check import check_page, find_chromium
 from models.forecast import forecast, run
 from models.report import REPORT_FILES, ReportExistsError, report_data, write_report
 
@@ -169,3 +170,22 @@ def test_seat_and_share_tables_for_people():
     shares = _share_display({"NO": {"median": 71.234, "low_50": 70.06, "high_50": 72.31, "low_90": 69.0,
                                     "high_90": 73.44, "mean": 71.2}})
     assert shares.loc["NO"].tolist() == ["71.2", "70.1 to 72.3", "69.0 to 73.4"]
+
+
+_NO_CHROMIUM = "Chromium is not installed (Debian: apt-get install chromium): the browser check is skipped"
+
+
+@pytest.mark.skipif(find_chromium() is None, reason=_NO_CHROMIUM)
+def test_report_fits_a_laptop_and_a_phone_in_a_real_browser(run_2021, tmp_path):
+    """Headless Chromium at 1300 and 390 px: no page wider than the window, no script error.
+    A page with a wide element and a failing script fails the same check (the check can fail)."""
+    write_report(run_2021, tmp_path / "out")
+    checks = check_page(tmp_path / "out" / "report.html", tmp_path / "shots")
+    assert [c.width for c in checks] == [1300, 390]
+    assert all(c.passed for c in checks), [str(c) for c in checks]
+    assert all(c.screenshot.stat().st_size > 10_000 for c in checks)
+    bad = tmp_path / "bad.html"
+    bad.write_text("<html><head></head><body><div style='width:900px'>wide</div>"
+                   "<script>undefinedFunction()</script></body></html>")
+    phone = check_page(bad, widths=(390,))[0]
+    assert not phone.passed and phone.scroll_width >= 900 and phone.errors
