@@ -255,9 +255,12 @@ def regional_baseline(election: polls.Election, weight: np.ndarray, stands: np.n
             if np.isfinite(share) and share > 0 and national[k] > 0 and stands[:, k].all():
                 lean[r, k] = np.log(share) - np.log(national[k])
                 known[r, k] = True
-    lean = lean - lean.mean(axis=1, keepdims=True)
-    lean = lean - weight @ lean
-    matched = int(known.any(axis=1).sum())
+    matched_rows = known.any(axis=1)
+    usable = known[matched_rows].all(axis=0)  # options with a lean in every matched region
+    lean[:, ~usable] = 0.0
+    lean[matched_rows] -= np.where(usable, lean[matched_rows].sum(axis=1, keepdims=True) / max(usable.sum(), 1), 0.0)
+    lean -= np.where(usable, weight @ lean, 0.0)
+    matched = int(matched_rows.sum())
     return lean, (f"regions swing from their lean in {previous.id} ({matched} of {R} regions matched; "
                   f"options without a predecessor there have no lean)")
 

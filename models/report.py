@@ -231,7 +231,7 @@ def _election_night(run: Run) -> tuple[pd.DataFrame, pd.Series | None, pd.DataFr
     counted regions, by regions counted; seat probabilities of the parties whose passing the
     threshold is in doubt at some step, and of the actual seats once the result is known."""
     election = run.election
-    steps = [r for r in run.results if r.presented and r.simulation is not None
+    steps = [r for r in run.results if r.presented
              and (r.information_set.exit_polls or r.information_set.counted_regions)]
     if len({len(r.information_set.counted_regions) for r in steps}) < 2:
         return None

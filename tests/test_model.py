@@ -138,3 +138,31 @@ def test_recovery_of_known_bias_house_effects_and_shares(model_2021):
                     interval_coverage(before, truth)["shares"].ravel()]
     rate = np.concatenate(covered).mean()
     assert 0.75 <= rate <= 1.0, rate
+
+
+def test_regional_leans_groups_and_ballots_of_germany_2021():
+    """The swing baseline is each Land's 2017 lean (zero-sum over options and, weighted, over
+    Länder), East and West are the groups, the SSW stands in Schleswig-Holstein only, and the
+    Greens were not on the ballot in the Saarland (their list was rejected in 2021)."""
+    election = polls.load("de-2021-bundestag")
+    inputs = model_inputs(election, default_priors())
+    assert inputs.groups == ["west", "east"]
+    assert [inputs.groups[g] for g in inputs.region_group[-6:]] == ["east"] * 6
+    ssw = inputs.options.index("SSW")
+    assert inputs.region_stands[:, ssw].tolist() == [r == "SH" for r in inputs.regions]
+    absent = {(inputs.regions[r], inputs.options[k]) for r, k in zip(*np.nonzero(~inputs.region_stands))}
+    assert absent == {(r, "SSW") for r in inputs.regions if r != "SH"} | {("SL", "GRUENE")}
+    lean = inputs.region_baseline
+    np.testing.assert_allclose(lean.sum(axis=1), 0, atol=1e-12)
+    np.testing.assert_allclose(inputs.region_weight @ lean, 0, atol=1e-12)
+    assert np.all(lean[:, ssw] == 0) and np.all(lean[:, inputs.options.index("GRUENE")] == 0)  # not on every ballot
+    union, afd = inputs.options.index("UNION"), inputs.options.index("AFD")
+    new_lander = [inputs.regions.index(r) for r in ("BB", "MV", "SN", "ST", "TH")]
+    assert lean[new_lander, afd].min() > 0.3 and lean[new_lander, union].max() < 0  # as in 2017
+
+
+def test_regions_without_a_previous_regional_result_have_no_lean():
+    inputs = model_inputs(polls.load("kz-2021-mazhilis"), default_priors())
+    assert not inputs.region_baseline.any()
+    assert set(inputs.groups) == {"north", "south", "west", "east-central"}
+    assert any("without a swing baseline" in note for note in inputs.notes)

@@ -51,7 +51,8 @@ def test_report_files_exist_parse_and_every_figure_is_finite(run_2021, tmp_path)
                 "abs_error"} <= set(entry)
     assert {"energy_score", "log_score_seats", "p_actual_seats", "seat_abs_error", "brier_threshold_mean"} <= set(scores)
     html = (tmp_path / "out" / "report.html").read_text()
-    assert html.count("data:image/png;base64,") >= 6
+    assert html.count("data:image/png;base64,") >= 7
+    assert "<h2>Election night: shares and seats as regions are counted</h2>" in html
     assert "Forecast accuracy" in (tmp_path / "out" / "report.md").read_text()
 
 
