@@ -403,7 +403,8 @@ def build_model(inputs: ModelInputs, priors: DefaultPriors | None = None, *,
         # A region's log shares are a typical region's plus its shift (its lean in the previous
         # election, when known, and its group's swing) plus its own effect: zero-sum, half-t
         # scale `region_sd`. A group swings like one region (scale `region_sd` too: in the
-        # corpus's swings, groups and the regions within them moved by similar amounts), so a
+        # corpus's swings groups and the regions within them moved by similar amounts,
+        # benchmarks/regional_swings.py), so a
         # group nobody has counted yet keeps the uncertainty of a whole group however many
         # regions of other groups are in: regions that report together do not average out.
         # The uncounted votes are a size-weighted mean of uncounted regions, so they deviate from
