@@ -22,9 +22,6 @@ def test_the_five_notebooks_exist_with_outputs():
         assert not any(o.get("output_type") == "error" for c in code for o in c.get("outputs", []))
 
 
-#: Notebooks whose committed outputs predate the inline backend (they fit models; re-run pending).
-NOT_YET_REEXECUTED = {"02", "03"}
-
 #: A code cell that draws: shows a pyplot figure, calls a plotting function, or builds a Figure.
 DRAWS = re.compile(r"plt\.show\(\)|plot_\w+\(|\.plot\(|Figure\(")
 
@@ -32,8 +29,6 @@ DRAWS = re.compile(r"plt\.show\(\)|plot_\w+\(|\.plot\(|Figure\(")
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
 def test_every_figure_is_in_the_committed_notebook(path):
     """Executed with the inline backend: a reader on a code host sees each figure."""
-    if path.name[:2] in NOT_YET_REEXECUTED:
-        pytest.xfail("not yet re-executed with the inline backend (issue 15: needs a full-settings run)")
     book = nbformat.read(path, as_version=4)
     drawing = [c for c in book.cells if c.cell_type == "code" and DRAWS.search(c.source)]
     assert drawing, f"{path.name} draws no figure"
