@@ -442,7 +442,8 @@ def build_model(inputs: ModelInputs, priors: DefaultPriors | None = None, *,
             # options on only some ballots: their share of the uncounted votes scales with the
             # part of those votes cast where they stand (relative to the whole country's)
             open_standing = pt.sum(open_weight[:, None] * stands, axis=0) / (open_total + 1e-12)
-            open_shares = pt.special.softmax(log_open + pt.log((open_standing + 1e-30) / pt.sum(weight[:, None] * stands, axis=0)))
+            all_standing = pt.sum(weight[:, None] * stands, axis=0)
+            open_shares = pt.special.softmax(log_open + pt.log((open_standing + 1e-30) / all_standing))
             day = pt.sum((weight * counted)[:, None] * observed, axis=0) + open_total * open_shares
             # uncounted regions: effects that cancel in their size-weighted mean around the remainder
             region_raw = _centre(pm.Normal("region_raw", 0.0, 1.0, dims=("region", "option")))

@@ -9,7 +9,7 @@ import pytest
 from conftest import QUICK
 
 import polls
-from models.backtest import backtest, backtestable, pit_check, summarise
+from models.backtest import backtest, backtestable, pit_check, stage, summarise
 from models.simulate import PosteriorDraws, simulate, simulate_counts
 
 
@@ -103,3 +103,10 @@ def test_backtest_files_are_written_for_people(tmp_path):
     page = (tmp_path / "backtest.html").read_text()
     assert page.count("data:image/png;base64,") == 2 and "<script" not in page
     assert json.loads((tmp_path / "backtest.json").read_text())["calibration"]["all"]["pit"]["values"] == 4
+
+
+def test_forecasts_as_of_a_day_are_pooled_by_days_before_the_election():
+    assert stage("polls as of 2022-08-28", "2022-09-11") == "polls, 14 days before"
+    assert stage("polls as of 2022-09-10", "2022-09-11") == "polls, 1 day before"
+    assert stage("polls+exit+regions:4", "2022-09-11") == "election night"
+    assert stage("polls+exit") == "polls+exit"
