@@ -80,10 +80,13 @@ def run_election(election_id: str, out: str | None, information_sets: Sequence[s
 LEVELS = ("50", "80", "90", "95")
 
 
-def days_before(information_set: str, election_date: str) -> int | None:
-    """Days from the day an 'as of' information set stands for to election day (None if not as of)."""
+def days_before(information_set: str, election_date: str | None) -> int | None:
+    """Days from the day an 'as of' information set stands for to election day (None if not as
+    of, or if the election's date is not given)."""
     day = split_as_of(information_set)[1]
-    return (dt.date.fromisoformat(election_date) - dt.date.fromisoformat(day)).days if day else None
+    if not day or not election_date:
+        return None
+    return (dt.date.fromisoformat(election_date) - dt.date.fromisoformat(day)).days
 
 
 def stage(information_set: str, election_date: str | None = None) -> str:
@@ -91,7 +94,7 @@ def stage(information_set: str, election_date: str | None = None) -> str:
     polls, or the count. Forecasts as of a day are pooled by how many days before they were made."""
     if "regions" in information_set:
         return "election night"
-    days = days_before(information_set, election_date) if election_date else None
+    days = days_before(information_set, election_date)
     return information_set if days is None else f"polls, {days} day{'s' * (days != 1)} before"
 
 
@@ -126,7 +129,7 @@ def share_records(reports: list[dict]) -> pd.DataFrame:
         for s in data["information_sets"]:
             for option, entry in (s.get("scores") or {}).get("shares", {}).items():
                 rows.append({"election": election["id"], "country": election.get("country", ""),
-                             "information_set": s["name"], "stage": stage(s["name"], election["date"]), "option": option,
+                             "information_set": s["name"], "stage": stage(s["name"], election.get("date")), "option": option,
                              "pit": entry["pit"], **{f"covered_{k}": entry[f"covered_{k}"] for k in LEVELS}})
     columns = ["election", "country", "information_set", "stage", "option", "pit", *(f"covered_{k}" for k in LEVELS)]
     return pd.DataFrame(rows, columns=columns)
@@ -144,7 +147,7 @@ def summarise(reports: list[dict]) -> dict:
             (f"external: {b['name']}", b) for b in data.get("external", [])]
         for s in data["information_sets"]:
             row = {"election": eid, "information_set": s["name"], "presented": s["presented"]}
-            days = days_before(s["name"], data["election"]["date"])
+            days = days_before(s["name"], data["election"].get("date"))
             if days is not None:
                 row["days_before"] = days
             if s.get("scores"):
