@@ -91,13 +91,13 @@ class ModelInputs:
     region_has_result: np.ndarray     # (R,) bool
     region_stands: np.ndarray         # (R, K) bool: the option is on the region's ballot (a region
                                       # with a result: it got votes there; else assumed everywhere)
+    region_baseline: np.ndarray       # (R, K) each region's log-ratio lean in the previous election
+                                      # (zero-sum over options and, weighted, regions; zero if unknown)
     error_scale: np.ndarray           # (K,) sqrt((1 - p) / p) at each option's reference share p:
                                       # poll-error scales times this are log-share scales
     notes: list[str] = field(default_factory=list)
     groups: list[str] = field(default_factory=list)   # groups of regions that swing together
     region_group: np.ndarray = field(default_factory=lambda: np.zeros(0, int))  # (R,) index into groups
-    region_baseline: np.ndarray | None = None  # (R, K) each region's log-ratio lean in the previous
-                                               # election (zero-sum over options and, weighted, regions)
 
     @property
     def n_polls(self) -> int:
@@ -313,10 +313,8 @@ def observed_data(inputs: ModelInputs) -> dict[str, np.ndarray]:
             exit_log_shares=np.log(np.where(inputs.exit_mask, np.clip(inputs.exit_shares, 1e-9, None), 1.0)),
             exit_size_known=np.nan_to_num(inputs.exit_size), exit_size_missing=np.isnan(inputs.exit_size).astype(float))
     if inputs.regions:
-        baseline = (inputs.region_baseline if inputs.region_baseline is not None
-                    else np.zeros_like(inputs.region_observed))
         data.update(region_counted=np.zeros(len(inputs.regions)), region_observed=inputs.region_observed,
-                    region_weight=inputs.region_weight, region_baseline=baseline,
+                    region_weight=inputs.region_weight, region_baseline=inputs.region_baseline,
                     region_stands=inputs.region_stands.astype(float))
     return data
 

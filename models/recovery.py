@@ -59,9 +59,7 @@ def synthetic_data(model: FusionModel, rng: np.random.Generator, *, poll_size: i
     data: dict[str, np.ndarray] = {}
     group_swing = region_sd * _centre(rng.normal(size=(len(inputs.groups), K))) if inputs.groups else None
     if R:
-        effects = region_sd * _centre(rng.normal(size=(R, K)))
-        if inputs.region_baseline is not None:
-            effects = effects + inputs.region_baseline
+        effects = region_sd * _centre(rng.normal(size=(R, K))) + inputs.region_baseline
         if group_swing is not None:
             effects = effects + group_swing[inputs.region_group]
         observed = _softmax(log_open[None, :] + effects)
