@@ -22,6 +22,7 @@ import pandas as pd
 import pymc as pm
 import pytensor
 
+import models.digamma  # noqa: F401  registers a digamma numba can cache, so the compiled model is cached whole
 import polls
 from models.fusion import (
     ModelInputs,
@@ -30,6 +31,7 @@ from models.fusion import (
     graph_key,
     model_inputs,
     observed_data,
+    pack_data,
 )
 from models.history import history_priors
 from models.infosets import InformationSet, parse_information_set
@@ -234,7 +236,7 @@ class FusionModel:
         (see `require_passing`). `data` replaces observed arrays (same shapes) without a new
         compile, e.g. synthetic polls for a recovery check (`models.recovery`)."""
         info = parse_information_set(information_set, self.election)
-        data = {**self.data_for(info), **(data or {})}
+        packed = pack_data({**self.data_for(info), **(data or {})})
         if sampler == "auto":
             sampler = "nutpie" if nutpie_available() else "pymc"
         seconds: dict[str, float] = {}
@@ -246,9 +248,9 @@ class FusionModel:
             seconds["compile"] = 0.0 if was_compiled else self.compile_seconds
             compiled = self._compiled.nutpie
             # the numba backend lists its data as `shared_data`, the JAX backend (a PyFuncModel) as
-            # `_shared_data`; either accepts only the names its logp uses
+            # `_shared_data`; either accepts only the names its functions use
             known = getattr(compiled, "shared_data", None) or getattr(compiled, "_shared_data", {})
-            compiled = compiled.with_data(**{k: v for k, v in data.items() if k in known})
+            compiled = compiled.with_data(**{k: v for k, v in packed.items() if k in known})
             start = time.perf_counter()
             idata = nutpie.sample(compiled, draws=draws, tune=tune, chains=chains, seed=seed,
                                   target_accept=target_accept, progress_bar=progress, save_warmup=False)
@@ -256,8 +258,7 @@ class FusionModel:
         elif sampler == "pymc":
             start = time.perf_counter()
             with self.model:
-                names = {v.name for v in self.model.data_vars}
-                pm.set_data({k: v for k, v in data.items() if k in names})
+                pm.set_data(packed)
                 idata = pm.sample(draws=draws, tune=tune, chains=chains, cores=min(chains, 2), random_seed=seed,
                                   target_accept=target_accept, progressbar=progress, compute_convergence_checks=False)
             seconds["compile+sample"] = time.perf_counter() - start

@@ -36,8 +36,9 @@ Observations:
   region counted keeps its whole swing uncertainty. Uncounted regions are predicted around the
   remainder.
 
-Everything that changes between information sets (which exit polls and regions count) is a
-`pm.Data` container, so one compiled model serves every information set and election-night
+Everything observed, including what changes between information sets (which exit polls and
+regions count), is data: the named arrays of `observed_data`, packed into two `pm.Data`
+containers (`pack_data`), so one compiled model serves every information set and election-night
 step (see `fit.FusionModel`). Model structure follows Linzer (2013, JASA) and the
 pollsposition models (ZeroSumNormal house effects, Dirichlet polls).
 """
@@ -54,7 +55,7 @@ import pytensor.tensor as pt
 import polls
 from models.priors import DefaultPriors, default_priors
 
-__all__ = ["ModelInputs", "build_model", "graph_key", "model_inputs", "observed_data", "previous_prior"]
+__all__ = ["ModelInputs", "build_model", "graph_key", "model_inputs", "observed_data", "pack_data", "previous_prior"]
 
 UNDECIDED_MODES = ("modelled", "proportional")
 
@@ -298,7 +299,8 @@ def _centre(x: pt.TensorVariable, axis: int = -1) -> pt.TensorVariable:
 
 
 def observed_data(inputs: ModelInputs) -> dict[str, np.ndarray]:
-    """Every `pm.Data` container of the model and its value for these inputs (switches off)."""
+    """Every observed array of the model by name, for these inputs (switches off); the model
+    reads them from the containers `pack_data` makes of them."""
     data = {
         "error_scale": inputs.error_scale, "poll_used": np.ones(inputs.n_polls),
         "poll_week": inputs.poll_week, "poll_firm": inputs.poll_firm,
@@ -319,9 +321,37 @@ def observed_data(inputs: ModelInputs) -> dict[str, np.ndarray]:
     return data
 
 
+#: The integer arrays of `observed_data` (indices); every other array is a float array.
+INDEX_DATA = frozenset({"poll_week", "poll_firm", "exit_firm_index"})
+
+
+def pack_data(values: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """The named observed arrays as the model's two data containers: `observed`, every float
+    array flattened in name order, and `observed_index`, the integer ones. nutpie compiles a
+    reader for each data container (about 0.6 s each, measured); one float and one integer vector
+    keep that to two whatever the model holds."""
+    names = sorted(values)
+    floats = [np.ravel(values[n]).astype(np.float64) for n in names if n not in INDEX_DATA]
+    indices = [np.ravel(values[n]).astype(np.int64) for n in names if n in INDEX_DATA]
+    return {"observed": np.concatenate([np.zeros(0), *floats]),
+            "observed_index": np.concatenate([np.zeros(0, np.int64), *indices])}
+
+
+def _unpacked(values: dict[str, np.ndarray], observed: pt.TensorVariable,
+              observed_index: pt.TensorVariable) -> dict[str, pt.TensorVariable]:
+    """Each named array as a view into the packed containers (the inverse of `pack_data`)."""
+    out, offsets = {}, {False: 0, True: 0}
+    for name in sorted(values):
+        is_index, shape = name in INDEX_DATA, np.shape(values[name])
+        start, size = offsets[is_index], int(np.prod(shape))
+        out[name] = (observed_index if is_index else observed)[start:start + size].reshape(shape)
+        offsets[is_index] += size
+    return out
+
+
 def graph_key(inputs: ModelInputs, priors: DefaultPriors, undecided: str) -> tuple:
     """What a compiled model depends on: labels, shapes, prior constants and structure, not the
-    observed values (those are `pm.Data` and are swapped in without compiling)."""
+    observed values (those are data, swapped in without compiling)."""
     return (tuple(inputs.options), tuple(inputs.firms), tuple(inputs.exit_firms), tuple(inputs.regions),
             tuple(inputs.dates), inputs.n_polls, len(inputs.exit_firm), inputs.prior_mean.tobytes(),
             inputs.prior_sd.tobytes(), _repeated(inputs.poll_firm),
@@ -350,7 +380,7 @@ def _alr_prior_factor(mean: np.ndarray, sd: np.ndarray) -> tuple[int, np.ndarray
 
 def build_model(inputs: ModelInputs, priors: DefaultPriors | None = None, *,
                 undecided: str = "modelled") -> pm.Model:
-    """The PyMC model for one election. Every observed array is a `pm.Data` container, so one
+    """The PyMC model for one election. Every observed array is data (`pack_data`), so one
     compiled model serves every information set, and any election of the same shape.
 
     Switches: `poll_used` (N,), `exit_used` (J,) and `region_counted` (R,) in {0, 1}.
@@ -378,6 +408,9 @@ def build_model(inputs: ModelInputs, priors: DefaultPriors | None = None, *,
     values = observed_data(inputs)
 
     with pm.Model(coords=coords) as model:
+        packed = pack_data(values)
+        data = _unpacked(values, pm.Data("observed", packed["observed"]),
+                         pm.Data("observed_index", packed["observed_index"]))
         # -- election day: the vote not yet counted, regions, the national result ---------
         # The shared poll error first: pre-election polls see the log shares plus `bias`, and
         # many polls pin that sum while the bias is known only from its prior. Sampling the log
@@ -388,7 +421,7 @@ def build_model(inputs: ModelInputs, priors: DefaultPriors | None = None, *,
         # exactly replacing the standard-normal density of `consensus_raw` (a shift has unit
         # Jacobian), so the posterior is the same model's, with the ridge along the axes.
         # Poll errors are in units of sqrt(p (1 - p)), times `scale` on the log scale.
-        scale = pm.Data("error_scale", values["error_scale"], dims="option")
+        scale = data["error_scale"]
         bias_raw = pm.StudentT("bias_raw", nu=priors.bias_nu, mu=0.0, sigma=1.0, dims="option")
         bias = pm.Deterministic("bias", _centre(priors.bias_sd * scale * bias_raw), dims="option")
         others = np.array([k for k in range(K) if k != ref])
@@ -413,12 +446,12 @@ def build_model(inputs: ModelInputs, priors: DefaultPriors | None = None, *,
         log_open = pt.concatenate([pt.zeros(1), open_alr])[order]
         open_shares = pt.special.softmax(log_open)
         if R:
-            counted = pm.Data("region_counted", values["region_counted"], dims="region")
-            observed = pm.Data("region_observed", values["region_observed"], dims=("region", "option"))
-            weight = pm.Data("region_weight", values["region_weight"], dims="region")
+            counted = data["region_counted"]
+            observed = data["region_observed"]
+            weight = data["region_weight"]
             region_sd = pm.HalfStudentT("region_sd", nu=3, sigma=priors.region_sd)
-            shift = pm.Data("region_baseline", values["region_baseline"], dims=("region", "option"))
-            stands = pm.Data("region_stands", values["region_stands"], dims=("region", "option"))
+            shift = data["region_baseline"]
+            stands = data["region_stands"]
             if G:
                 group_raw = _centre(pm.Normal("group_raw", 0.0, 1.0, dims=("region_group", "option")))
                 swing = pm.Deterministic("group_swing", region_sd * group_raw, dims=("region_group", "option"))
@@ -468,14 +501,14 @@ def build_model(inputs: ModelInputs, priors: DefaultPriors | None = None, *,
             log_trend = log_shares[None, :]
 
         # -- pre-election polls -----------------------------------------------------------
-        poll_used = pm.Data("poll_used", values["poll_used"], dims="poll")  # 0: not yet public (as of a day)
-        week = pm.Data("poll_week", values["poll_week"], dims="poll")
-        mask = pm.Data("poll_mask", values["poll_mask"], dims=("poll", "option"))
-        merge = pm.Data("poll_merge", values["poll_merge"], dims=("poll", "option", "column"))
-        decided = pm.Data("poll_decided", values["poll_decided"], dims=("poll", "option"))
-        remainder = pm.Data("poll_remainder", values["poll_remainder"], dims="poll")
-        size_known = pm.Data("poll_size_known", values["poll_size_known"], dims="poll")
-        size_missing = pm.Data("poll_size_missing", values["poll_size_missing"], dims="poll")
+        poll_used = data["poll_used"]  # 0: not yet public (as of a day)
+        week = data["poll_week"]
+        mask = data["poll_mask"]
+        merge = data["poll_merge"]
+        decided = data["poll_decided"]
+        remainder = data["poll_remainder"]
+        size_known = data["poll_size_known"]
+        size_missing = data["poll_size_missing"]
 
         logits = log_trend[week] + bias[None, :]
         if _repeated(inputs.poll_firm):  # house effects need a firm with two polls to be told apart
@@ -483,7 +516,7 @@ def build_model(inputs: ModelInputs, priors: DefaultPriors | None = None, *,
             house_raw = pm.Normal("house_raw", 0.0, 1.0, dims=("firm", "option"))
             house = pm.Deterministic("house", house_sd * _centre(_centre(scale * house_raw, 1), 0),
                                      dims=("firm", "option"))
-            logits = logits + house[pm.Data("poll_firm", values["poll_firm"], dims="poll")]
+            logits = logits + house[data["poll_firm"]]
         # each column's expected figure: its own option plus the options reported inside it
         expected = pt.sum(pt.exp(logits)[:, :, None] * merge, axis=1)
         expected = expected / pt.sum(expected, axis=1, keepdims=True)
@@ -508,12 +541,12 @@ def build_model(inputs: ModelInputs, priors: DefaultPriors | None = None, *,
 
         # -- exit polls -------------------------------------------------------------------
         if J:
-            used = pm.Data("exit_used", values["exit_used"], dims="exit_poll")
-            exit_mask = pm.Data("exit_mask", values["exit_mask"], dims=("exit_poll", "option"))
-            exit_merge = pm.Data("exit_merge", values["exit_merge"], dims=("exit_poll", "option", "column"))
-            exit_log = pm.Data("exit_log_shares", values["exit_log_shares"], dims=("exit_poll", "option"))
-            exit_size_known = pm.Data("exit_size_known", values["exit_size_known"], dims="exit_poll")
-            exit_size_missing = pm.Data("exit_size_missing", values["exit_size_missing"], dims="exit_poll")
+            used = data["exit_used"]
+            exit_mask = data["exit_mask"]
+            exit_merge = data["exit_merge"]
+            exit_log = data["exit_log_shares"]
+            exit_size_known = data["exit_size_known"]
+            exit_size_missing = data["exit_size_missing"]
             # The same ridge again: exit polls pin the log shares plus their bias, which the
             # pre-election polls pin as consensus minus theirs, so the two biases are known in
             # their difference only. When exit polls are used the model samples that difference
@@ -535,8 +568,7 @@ def build_model(inputs: ModelInputs, priors: DefaultPriors | None = None, *,
                 exit_house_raw = pm.Normal("exit_house_raw", 0.0, 1.0, dims=("exit_firm", "option"))
                 exit_house = pm.Deterministic("exit_house", exit_house_sd * _centre(_centre(scale * exit_house_raw, 1), 0),
                                               dims=("exit_firm", "option"))
-                exit_logits = exit_logits + exit_house[pm.Data("exit_firm_index", values["exit_firm_index"],
-                                                               dims="exit_poll")]
+                exit_logits = exit_logits + exit_house[data["exit_firm_index"]]
             exit_expected = pt.sum(pt.exp(exit_logits)[:, :, None] * exit_merge, axis=1)
             exit_expected = exit_expected / pt.sum(exit_expected, axis=1, keepdims=True)
             exit_sd = pm.HalfStudentT("exit_sd", nu=3, sigma=priors.poll_sd * priors.exit_scale)
