@@ -1,10 +1,14 @@
-"""End-to-end timing of the README's main command and of the backtest, cold and warm.
+"""End-to-end timing of the README's main command and of the backtest, cold and warm, locally
+and on a Dask LocalCluster.
 
-Cold: an empty PyTensor/numba compile cache (a fresh `base_compiledir`); warm: the same command
-again with the cache the cold run left. Each run writes to a temporary folder. Baseline for the
-ratios: the cold run of the same command.
+Every run shares one fresh PyTensor/numba compile cache (`base_compiledir`): the report runs
+cold (empty cache), then warm; the backtest runs with local processes twice (the first compiles
+the other elections' models, the second is warm), then warm on a LocalCluster of 2
+single-threaded worker processes started here (`--scheduler`). Baselines for the ratios: the
+cold report, and the warm local backtest. `--keep DIR` keeps the last run of each command's
+output in DIR/<command> (e.g. the backtest tables the README quotes).
 
-    python benchmarks/bench_end_to_end.py [--commands report,backtest]
+    python benchmarks/bench_end_to_end.py [--commands report,backtest] [--keep DIR]
 """
 
 from __future__ import annotations
@@ -12,21 +16,18 @@ from __future__ import annotations
 import argparse
 import os
 import platform
+import shutil
 import subprocess
 import sys
 import tempfile
 import time
-
-COMMANDS = {
-    "report": ["report", "kz-2021-mazhilis"],
-    "backtest": ["backtest"],
-}
+from pathlib import Path
 
 
-def timed(args: list[str], cache: str, out: str) -> float:
-    env = {**os.environ, "PYTENSOR_FLAGS": f"base_compiledir={cache}"}
+def timed(args: list[str], out: str) -> float:
+    """Seconds of one `pollmc` command in a fresh process (compile cache from PYTENSOR_FLAGS)."""
     start = time.perf_counter()
-    done = subprocess.run([sys.executable, "-m", "models.cli", *args, "--out", out, "--force"], env=env,
+    done = subprocess.run([sys.executable, "-m", "models.cli", *args, "--out", out, "--force"],
                           capture_output=True, text=True)
     seconds = time.perf_counter() - start
     if done.returncode not in (0, 3):
@@ -34,19 +35,42 @@ def timed(args: list[str], cache: str, out: str) -> float:
     return seconds
 
 
+def on_local_cluster(out: str) -> float:
+    """The backtest on a LocalCluster of 2 worker processes (they inherit the compile cache)."""
+    from dask.distributed import LocalCluster
+
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
+        return timed(["backtest", "--scheduler", cluster.scheduler_address], out)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--commands", default="report,backtest")
+    parser.add_argument("--keep", metavar="DIR", help="keep each command's last output here")
     args = parser.parse_args()
-    print("pollmc end-to-end benchmark (default settings: 4 chains x 2000 draws, 100,000 simulations per "
-          "information set)")
+    print("pollmc end-to-end benchmark (default settings, 100,000 simulations per information set)")
     print(f"machine: {platform.machine()}, {os.cpu_count()} cores, python {platform.python_version()}")
-    for name in args.commands.split(","):
-        with tempfile.TemporaryDirectory() as cache, tempfile.TemporaryDirectory() as out:
-            cold = timed(COMMANDS[name], cache, out)
-            warm = timed(COMMANDS[name], cache, out)
-        print(f"pollmc {' '.join(COMMANDS[name])}: cold {cold:.0f} s, warm {warm:.0f} s "
-              f"(warm = x{cold / warm:.2f} of cold)")
+    with tempfile.TemporaryDirectory() as cache, tempfile.TemporaryDirectory() as scratch:
+        os.environ["PYTENSOR_FLAGS"] = f"base_compiledir={cache}"  # every process below uses it
+        out = {name: str(Path(scratch) / name) for name in ("report", "backtest")}
+        commands = args.commands.split(",")
+        if "report" in commands:
+            cold = timed(["report", "kz-2021-mazhilis"], out["report"])
+            warm = timed(["report", "kz-2021-mazhilis"], out["report"])
+            print(f"pollmc report kz-2021-mazhilis: cold {cold:.0f} s, warm {warm:.0f} s (warm = x{cold / warm:.2f} "
+                  "of cold)")
+        if "backtest" in commands:
+            first = timed(["backtest", "--workers", "2"], out["backtest"])
+            local = timed(["backtest", "--workers", "2"], out["backtest"])
+            dask = on_local_cluster(str(Path(scratch) / "backtest-dask"))
+            print(f"pollmc backtest, 2 local processes: first {first:.0f} s (compiles the other elections' models), "
+                  f"warm {local:.0f} s")
+            print(f"pollmc backtest, Dask LocalCluster of 2 worker processes: warm {dask:.0f} s "
+                  f"(x{dask / local:.2f} of the local processes)")
+        if args.keep:
+            for name, folder in out.items():
+                if Path(folder).exists():
+                    shutil.copytree(folder, Path(args.keep) / name, dirs_exist_ok=True)
 
 
 if __name__ == "__main__":

@@ -151,7 +151,7 @@ def _days_list(text: str) -> list[int]:
 
 def _fit_options(args: argparse.Namespace) -> dict:
     for name in ("draws", "tune", "chains", "simulations"):
-        if getattr(args, name) < 1:
+        if getattr(args, name) is not None and getattr(args, name) < 1:
             raise UsageError(f"--{name} must be a positive number, got {getattr(args, name)}")
     return {"draws": args.draws, "tune": args.tune, "chains": args.chains, "sampler": args.sampler}
 
@@ -248,7 +248,8 @@ def _save_forecast(args: argparse.Namespace, election: polls.Election, result) -
     metadata = {"name": Path(args.save).stem, "author": f"pollmc {version('pollmc')}",
                 "made": dt.date.today().isoformat(), "knew": result.information_set.name,
                 "source": (f"pollmc forecast {election.id} --information-set '{result.information_set.name}', seed "
-                           f"{args.seed}, {settings['chains']}x{settings['draws']} posterior draws, {args.simulations:,} "
+                           f"{args.seed}, {settings['chains']}x{result.fit.diagnostics.draws} posterior draws, "
+                           f"{args.simulations:,} "
                            f"simulated elections of which {len(keep):,} are saved")}
     try:
         return write_forecast(args.save, shares, seats, metadata, force=args.force)
@@ -316,8 +317,9 @@ def _information_sets(args: argparse.Namespace, election: polls.Election) -> lis
 
 
 def _add_fit_options(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--draws", type=int, default=2000, help="posterior draws per chain (default 2000)")
-    p.add_argument("--tune", type=int, default=1000, help="tuning steps per chain (default 1000)")
+    p.add_argument("--draws", type=int, help="posterior draws per chain (default: 1000 after 300 tuning steps, "
+                   "and 2000 after 1000 if those fail the diagnostics)")
+    p.add_argument("--tune", type=int, help="tuning steps per chain (default: see --draws)")
     p.add_argument("--chains", type=int, default=4, help="chains (default 4)")
     p.add_argument("--sampler", choices=("auto", "nutpie", "pymc"), default="auto",
                    help="nutpie when installed (auto), or PyMC's NUTS")

@@ -159,6 +159,10 @@ def run(election: polls.Election, information_sets: Sequence[str | InformationSe
         # the report plots the seat distributions of the first two information sets: keep those
         keep = sum(r.simulation is not None for r in results) < 2
         result = forecast(election, info, n=n, seed=seed, model=model, keep_simulation=keep, **fit_options)
+        # the sampler's own coordinates (`*_raw`) served the diagnostics, already computed; a report
+        # of many sets keeps only the named quantities (half the memory of a posterior)
+        post = result.fit.idata.posterior
+        result.fit.idata.posterior = post.drop_vars([v for v in post.data_vars if str(v).endswith("_raw")])
         state = "refused: " + "; ".join(result.refused) if result.refused else "ok"
         say(f"[{i}/{len(sets)}] {info}: simulated {n:,} elections and scored in {time.perf_counter() - start:.0f} s ({state})")
         results.append(result)

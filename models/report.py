@@ -418,7 +418,8 @@ def _html(data: dict, figures: list[tuple[str, str]]) -> str:
         parts += [f"<details><summary>Forecast [{esc(s['name'])}]</summary>",
                   f"<p>Diagnostics: max R-hat {d['max_rhat']:.3f}, min bulk ESS {d['min_ess_bulk']:.0f}, "
                   f"min tail ESS {d['min_ess_tail']:.0f}, {d['divergences']} divergences "
-                  f"({d['chains']} chains x {d['draws']} draws, {esc(s['sampler'])}).</p>",
+                  f"({d['chains']} chains x {d['draws']} draws, {esc(s['sampler'])})"
+                  + "".join(f"; an earlier, shorter run failed ({esc(e)})" for e in d.get("earlier_runs", [])) + ".</p>",
                   _table_html(_share_display(s["forecast"]["shares"])),
                   _table_html(_seat_display(s["forecast"]["seats"])), "</details>"]
     parts += ["<h2>Notes</h2><ul>"] + [f"<li>{esc(n)}</li>" for n in data["notes"]] + ["</ul>"]
