@@ -80,6 +80,28 @@ def test_laender_add_up_exactly_to_national(election_id):
     assert list(election.count_order) == list(regional.index)
 
 
+def test_2009_laender_add_up_to_the_2009_national_result():
+    """de-2009's Land results (the 'Vorperiode' Land rows of the 2013 file) add up exactly to its national
+    result for every option, and its regional shares cover the 16 Länder: de-2013's swing baseline."""
+    e09 = polls.load("de-2009-bundestag")
+    regional = e09.regional_results
+    assert list(regional.columns) == list(e09.options) == ["UNION", "SPD", "FDP", "LINKE", "GRUENE", "PIRATEN",
+                                                           "OTHERS"]
+    national = e09.result_votes()
+    for option in e09.options:
+        assert int(regional[option].sum()) == int(national[option]), option
+    shares = e09.regional_shares()
+    laender = ["SH", "HH", "NI", "HB", "NW", "HE", "RP", "BW", "BY", "SL", "BE", "BB", "MV", "SN", "ST", "TH"]
+    assert list(shares.index) == laender == list(e09.regions.index) == list(e09.count_order)
+    assert np.allclose(shares.sum(axis=1), 1.0) and shares.notna().all().all()
+    groups = e09.regions["group"]
+    assert set(groups[groups == "east"].index) == {"BE", "BB", "MV", "SN", "ST", "TH"}
+    assert regional.loc["BY", "UNION"] == 2_830_238  # the CSU's 2009 votes, all of them in Bayern
+    # the one party that was not on a Land's ballot in 2009: PIRATEN in Sachsen (an empty cell in the file)
+    zero = [(land, option) for land in laender for option in e09.options if regional.loc[land, option] == 0]
+    assert zero == [("SN", "PIRATEN")]
+
+
 @pytest.mark.parametrize("election_id", GERMAN)
 def test_published_percent_matches_votes_to_printed_precision(election_id):
     rows = _csv(election_id, "results.csv")

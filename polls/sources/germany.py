@@ -2,8 +2,9 @@
 
     python -m polls.sources.germany --raw /work/shared/data/elections-raw --out polls/data
 
-writes `de-2009-bundestag` (national result only), `de-2013-bundestag`, `de-2017-bundestag`
-and `de-2021-bundestag` (polls of the last 100 days, national and Land results, seats).
+writes `de-2009-bundestag` (national and Land results, no polls, no seats per party),
+`de-2013-bundestag`, `de-2017-bundestag` and `de-2021-bundestag` (polls of the last 100 days,
+national and Land results, seats).
 Every file is generated here, SOURCES.md and election.toml included, so the same raw files
 always give the same bytes. The raw files and their columns are described in the README of
 `elections-raw`; the choices made here are explained in each data set's SOURCES.md.
@@ -171,8 +172,8 @@ ELECTIONS: tuple[Spec, ...] = (
             Party("PIRATEN", "Piratenpartei Deutschland", ("PIRATEN",),
                   note="Kept as an option so that the 2013 polls' PIRATEN figure has a predecessor."),
             Party(OTHERS, OTHERS_NAME, seatless=True,
-                  note="Not a list: every other party, as one figure (valid second votes minus the named options). "
-                       "The official file's 'Übrige' column of 2009 is part of it."),
+                  note="Not a list: every other party, as one figure (valid second votes minus the named options, "
+                       "per Land and nationally). The official file's 'Übrige' column of 2009 is part of it."),
         ),
     ),
     Spec(
@@ -276,26 +277,53 @@ def read_land_results(raw: Path) -> dict[dt.date, dict[int, dict[str, int]]]:
     return out
 
 
-def read_2009(raw: Path) -> dict[str, int]:
-    """The 2009 national result from the 'Vorperiode' columns of the 2013 file (Bund row, Nr 999):
-    group -> second votes; Wahlberechtigte from the first-vote column (the second-vote one is empty)."""
+def _read_kerg13_vorperiode(raw: Path) -> dict[str, tuple[str, str, dict[str, int]]]:
+    """The 'Vorperiode' (2009) columns of the 2013 file for the Bund row (Nr 999) and the 16 Land
+    rows (Nr 901-916, `gehört zu` 99): Nr -> (Gebiet, gehört zu, group -> second votes). Empty
+    cells (a party not on that area's ballot in 2009) are left out; Wahlberechtigte comes from
+    the first-vote column, because the second-vote one is empty."""
     text = (raw / KERG13).read_bytes().decode("latin-1")
     rows = list(csv.reader(io.StringIO(text), delimiter=";"))
     header = rows[5]
     if header[:3] != ["Nr", "Gebiet", "gehört"] or rows[7][3:7] != ["Endgültig", "Vorperiode"] * 2:
         raise RawDataError(f"{KERG13}: unexpected header layout")
-    bund = [r for r in rows if r and r[0] == "999"]
-    if len(bund) != 1 or bund[0][1] != "Bundesgebiet":
-        raise RawDataError(f"{KERG13}: no single Bund row 999")
-    out = {}
-    for i, name in enumerate(header):
-        if i < 3 or not name:
+    out: dict[str, tuple[str, str, dict[str, int]]] = {}
+    for row in rows[8:]:
+        if not row or not (row[0] == "999" or row[2] == "99"):
             continue
-        second, first = bund[0][i + 3], bund[0][i + 1]
-        cell = first if name == "Wahlberechtigte" else second
-        if cell:
-            out[name] = int(cell)
+        if row[0] in out:
+            raise RawDataError(f"{KERG13}: area {row[0]} twice")
+        groups = {}
+        for i, name in enumerate(header):
+            if i < 3 or not name:
+                continue
+            second, first = row[i + 3], row[i + 1]
+            cell = first if name == "Wahlberechtigte" else second
+            if cell:
+                groups[name] = int(cell)
+        out[row[0]] = (row[1], row[2], groups)
     return out
+
+
+def read_2009(raw: Path) -> dict[str, int]:
+    """The 2009 national result from the 'Vorperiode' columns of the 2013 file (Bund row, Nr 999):
+    group -> second votes; Wahlberechtigte from the first-vote column (the second-vote one is empty)."""
+    bund = _read_kerg13_vorperiode(raw).get("999")
+    if bund is None or bund[0] != "Bundesgebiet":
+        raise RawDataError(f"{KERG13}: no single Bund row 999")
+    return bund[2]
+
+
+def read_2009_laender(raw: Path) -> dict[int, dict[str, int]]:
+    """The 2009 result of each Land from the 'Vorperiode' columns of the 2013 file (Land rows
+    Nr 901-916, `gehört zu` 99): land_code 1-16 -> group -> second votes. Checks that the rows
+    are exactly the 16 Länder, named as in LAENDER and in that order."""
+    areas = _read_kerg13_vorperiode(raw)
+    laender = [(nr, name) for nr, (name, parent, _) in areas.items() if parent == "99"]
+    expected = [(str(900 + n), name) for n, (_, name, _) in enumerate(LAENDER, start=1)]
+    if laender != expected:
+        raise RawDataError(f"{KERG13}: the Land rows are {laender}, not the 16 Länder 901-916")
+    return {int(nr) - 900: areas[nr][2] for nr, _ in laender}
 
 
 def read_parlgov(raw: Path) -> dict[dt.date, list[dict[str, str]]]:
@@ -330,6 +358,21 @@ def option_votes(spec: Spec, groups: dict[str, int], *, where: str, complete: bo
 _SYSTEM_GROUPS = {"Wahlberechtigte", "Wähler", "Wählende", "Ungültige", "Gültige"}
 
 
+def laender_votes(spec: Spec, areas: dict[int, dict[str, int]], national: dict[str, int], *,
+                  where: str) -> dict[str, dict[str, int]]:
+    """Land code (SH, HH, ...) -> option -> votes for the 16 Länder (land_code 1-16 of `areas`), with
+    the national grouping; a party with no figure in a Land did not stand there and gets 0. Raises
+    unless the Länder add up exactly to the national votes of every option."""
+    regional = {}
+    for number, (code, _name, _group) in enumerate(LAENDER, start=1):
+        regional[code] = option_votes(spec, areas[number], where=f"{where} Land {number}", complete=False)
+    for option in spec.codes:
+        total = sum(r[option] for r in regional.values())
+        if total != national[option]:
+            raise RawDataError(f"{where} {option}: Länder add up to {total}, Bund has {national[option]}")
+    return regional
+
+
 @dataclass
 class Result:
     votes: dict[str, int]
@@ -347,19 +390,14 @@ def build_result(spec: Spec, land: dict, parlgov: dict, raw: Path) -> Result:
     if spec.year == 2009:
         groups = read_2009(raw)
         votes = option_votes(spec, groups, where="2009 Bund")
+        regional = laender_votes(spec, read_2009_laender(raw), votes, where=f"{KERG13} Vorperiode 2009")
         return Result(votes, {c: (0 if c == OTHERS else None) for c in spec.codes}, {c: "" for c in spec.codes},
-                      groups["Ungültige"], groups["Wahlberechtigte"], None, [], {}, groups)
+                      groups["Ungültige"], groups["Wahlberechtigte"], regional, [], {}, groups)
     areas = land[spec.date]
     if sorted(areas) != list(range(1, 17)) + [99]:
         raise RawDataError(f"{LAND_RESULTS}: {spec.date} does not have the 16 Länder and the Bund")
     votes = option_votes(spec, areas[99], where=f"{spec.date} Bund")
-    regional = {}
-    for number, (code, _name, _group) in enumerate(LAENDER, start=1):
-        regional[code] = option_votes(spec, areas[number], where=f"{spec.date} Land {number}", complete=False)
-    for option in spec.codes:
-        total = sum(r[option] for r in regional.values())
-        if total != votes[option]:
-            raise RawDataError(f"{spec.date} {option}: Länder add up to {total}, Bund has {votes[option]}")
+    regional = laender_votes(spec, areas, votes, where=str(spec.date))
     invalid, registered = areas[99]["Ungültige"], areas[99]["Wahlberechtigte"]
 
     # seats and printed percentages from ParlGov, checked against the official votes
@@ -808,8 +846,8 @@ def _sources(s: Spec) -> list[tuple[str, str]]:
     out = []
     if s.year == 2009:
         out.append(("btw13-kerg", "Der Bundeswahlleiter, final result of the 2013 Bundestag election with the 2009 "
-                                  "result as 'Vorperiode' (btw13_kerg.csv, via favstats/btw_data): 2009 second votes, "
-                                  "invalid votes, eligible voters"))
+                                  "result as 'Vorperiode' (btw13_kerg.csv, via favstats/btw_data): 2009 second votes "
+                                  "per Land and nationally, invalid votes, eligible voters"))
         out.append(("bwl-2009-size", "Der Bundeswahlleiter, published final result of 2009: 622 members of the "
                                      "Bundestag (not in the raw files)"))
         return out
@@ -957,9 +995,10 @@ def sources_md(b: Built) -> str:
             "Bundeswahlleiter; that figure is **not in the raw files**. No source in the raw files prints 2009 "
             "percentages, so `published_percent` is empty.")
         out.append("")
-        out.append("This data set holds the national result only: it is the previous election of de-2013-bundestag, "
-                   "which needs the 2009 shares of its options. The file also has 2009 figures per Land and "
-                   "constituency; they are not used. There are no polls and no exit polls.")
+        out.append("This data set is the previous election of de-2013-bundestag, which needs the 2009 national "
+                   "shares of its options and, as its regional swing baseline, the 2009 result of each Land "
+                   "(regional_results.csv, below). The file's 2009 constituency (Wahlkreis) figures are not used. "
+                   "There are no polls and no exit polls.")
         out.append("")
     else:
         out.append(
@@ -996,14 +1035,17 @@ def sources_md(b: Built) -> str:
     if r.regional is not None:
         out.append("## regional_results.csv")
         out.append("")
-        out.append(
-            "The 16 Länder (`land_code` 1-16 of the extract), same derivation as the national row: UNION = CDU + "
-            "CSU (CDU outside Bayern, CSU in Bayern); a party with no row in a Land did not stand there and gets 0 "
-            "(e.g. " + ("SSW outside Schleswig-Holstein; " if s.year == 2021 else "")
-            + "CSU outside Bayern); OTHERS = Gültige minus the named options in that Land. The converter checks that "
-            "in every Land the party votes add up to Gültige, and that the 16 Länder add up exactly to the national "
-            "votes of every option.")
-        out.append("")
+        if s.year == 2009:
+            out += _regional_2009(b)
+        else:
+            out.append(
+                "The 16 Länder (`land_code` 1-16 of the extract), same derivation as the national row: UNION = CDU + "
+                "CSU (CDU outside Bayern, CSU in Bayern); a party with no row in a Land did not stand there and gets 0 "
+                "(e.g. " + ("SSW outside Schleswig-Holstein; " if s.year == 2021 else "")
+                + "CSU outside Bayern); OTHERS = Gültige minus the named options in that Land. The converter checks that "
+                "in every Land the party votes add up to Gültige, and that the 16 Länder add up exactly to the national "
+                "votes of every option.")
+            out.append("")
         out.append(
             "Region groups: SH, HH, NI, HB, NW, HE, RP, BW, BY, SL are `west`; BE, BB, MV, SN, ST, TH are `east`. The "
             "raw files contain no such grouping: it is a convention chosen here. Berlin cannot be split into its "
@@ -1013,7 +1055,9 @@ def sources_md(b: Built) -> str:
         out.append("")
         out.append(
             "Election night: the order in which the Länder reported is not in the raw files. `count_order` is the "
-            "file order (Land numbers 1-16).")
+            "file order (Land numbers 1-16)."
+            + (" This data set has no polls and serves as a previous election, so the order is not used." if
+               s.year == 2009 else ""))
         out.append("")
 
     # ---- polls
@@ -1083,6 +1127,40 @@ def sources_md(b: Built) -> str:
     if s.year == 2021:
         out.append(ATTRIBUTION_2021)
     return "\n".join(out).rstrip("\n") + "\n"
+
+
+def _regional_2009(b: Built) -> list[str]:
+    """The regional_results.csv paragraphs of de-2009-bundestag (the 'Vorperiode' Land rows)."""
+    regional = b.result.regional
+    names = {code: name for code, name, _ in LAENDER}
+    absent = [(option, code) for code in regional for option in b.spec.codes
+              if option not in ("UNION", OTHERS) and regional[code][option] == 0]
+    absent_text = "; ".join(f"{option} in {names[code]} ({code})" for option, code in absent)
+    total = sum(b.result.votes.values())
+    out = [
+        "The 2009 second votes of the 16 Länder, from the same 'Vorperiode' columns of the official 2013 result "
+        "file as the national row: the Land rows `Nr` 901-916 (`gehört zu` 99, in the official order Schleswig-"
+        "Holstein ... Thüringen), for each party group the Zweitstimmen Vorperiode cell. The options are grouped as "
+        "nationally: UNION = CDU + CSU (the CDU has no 2009 figure in Bayern, the CSU none outside it); OTHERS = "
+        "Gültige minus the named options in that Land, so the file's 'Übrige' column is part of it in every Land. "
+        "An empty cell means that the party was not on that Land's ballot in 2009 and gives 0. Besides CDU and CSU "
+        "this happens "
+        + (f"once: {absent_text}, which therefore has 0 there (a real absence, not a gap in the data: the Land's "
+           "party votes still add up to its Gültige)." if len(absent) == 1 else
+           (f"for {absent_text}." if absent else "for no party.")),
+        "",
+        "The converter checks that the Land rows are exactly Nr 901-916 with the names of the official Land "
+        "numbering, that in every Land the party votes add up to Gültige, and that the 16 Länder add up exactly to "
+        f"the national 2009 votes (Bund row 999) of every option, {total:,} valid second votes in all. All of it "
+        "holds; a failure stops the conversion.",
+        "",
+        "Why the file exists: de-2013-bundestag's model reads each Land's 2009 shares against the national ones as "
+        "that Land's lean (`models.fusion.regional_baseline`), so 2013's Länder are modelled as a swing from their "
+        "2009 lean. An option takes a lean only from a previous figure above 0 in every Land, so a party that was "
+        "not on every Land's ballot in 2009 gives its 2013 successor no lean.",
+        "",
+    ]
+    return out
 
 
 def _polls_section(b: Built) -> list[str]:
