@@ -5,8 +5,10 @@ Every run shares one fresh PyTensor/numba compile cache (`base_compiledir`): the
 cold (empty cache), then warm; the backtest runs with local processes twice (the first compiles
 the other elections' models, the second is warm), then warm on a LocalCluster of 2
 single-threaded worker processes started here (`--scheduler`). Baselines for the ratios: the
-cold report, and the warm local backtest. `--keep DIR` keeps the last run of each command's
-output in DIR/<command> (e.g. the backtest tables the README quotes).
+cold report, and the warm local backtest. The backtest runs the README's election-night steps
+(`BACKTEST_SETS`: polls, exit polls, 2, 4, 8, 12 and 16 regions counted; 41 fits over the seven
+elections). `--keep DIR` keeps the last run of each command's output in DIR/<command> (the
+backtest tables the README quotes).
 
     python benchmarks/bench_end_to_end.py [--commands report,backtest] [--keep DIR]
 """
@@ -22,6 +24,10 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+
+
+BACKTEST_SETS = ("polls;polls+exit;polls+exit+regions:2;polls+exit+regions:4;polls+exit+regions:8;"
+                 "polls+exit+regions:12;polls+exit+regions:16")
 
 
 def timed(args: list[str], out: str) -> float:
@@ -40,7 +46,7 @@ def on_local_cluster(out: str) -> float:
     from dask.distributed import LocalCluster
 
     with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
-        return timed(["backtest", "--scheduler", cluster.scheduler_address], out)
+        return timed(["backtest", "--information-sets", BACKTEST_SETS, "--scheduler", cluster.scheduler_address], out)
 
 
 def main() -> None:
@@ -60,8 +66,9 @@ def main() -> None:
             print(f"pollmc report kz-2021-mazhilis: cold {cold:.0f} s, warm {warm:.0f} s (warm = x{cold / warm:.2f} "
                   "of cold)")
         if "backtest" in commands:
-            first = timed(["backtest", "--workers", "2"], out["backtest"])
-            local = timed(["backtest", "--workers", "2"], out["backtest"])
+            command = ["backtest", "--information-sets", BACKTEST_SETS, "--workers", "2"]
+            first = timed(command, out["backtest"])
+            local = timed(command, out["backtest"])
             dask = on_local_cluster(str(Path(scratch) / "backtest-dask"))
             print(f"pollmc backtest, 2 local processes: first {first:.0f} s (compiles the other elections' models), "
                   f"warm {local:.0f} s")
