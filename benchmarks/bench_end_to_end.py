@@ -25,7 +25,6 @@ import tempfile
 import time
 from pathlib import Path
 
-
 BACKTEST_SETS = ("polls;polls+exit;polls+exit+regions:2;polls+exit+regions:4;polls+exit+regions:8;"
                  "polls+exit+regions:12;polls+exit+regions:16")
 
