@@ -247,13 +247,15 @@ class FusionModel:
         shapes) without a new compile, e.g. synthetic polls for a recovery check
         (`models.recovery`)."""
         runs = RUNS if draws is None and tune is None else (
-            {"draws": draws or RUNS[-1]["draws"], "tune": RUNS[-1]["tune"] if tune is None else tune},)
+            {"draws": RUNS[-1]["draws"] if draws is None else draws, "tune": RUNS[-1]["tune"] if tune is None else tune},)
+        info = parse_information_set(information_set, self.election)
+        packed = pack_data({**self.data_for(info), **(data or {})})
         earlier: list[str] = []
         seconds: dict[str, float] = {}
         for run in runs:
-            fit = self._fit_once(information_set, chains=chains, seed=seed, sampler=sampler,
+            fit = self._fit_once(info, packed, chains=chains, seed=seed, sampler=sampler,
                                  target_accept=target_accept, progress=progress, rhat_max=rhat_max,
-                                 ess_min=ess_min, data=data, **run)
+                                 ess_min=ess_min, **run)
             fit.diagnostics.earlier_runs = list(earlier)
             seconds = {k: seconds.get(k, 0.0) + fit.seconds.get(k, 0.0) for k in {*seconds, *fit.seconds}}
             fit.seconds = seconds
@@ -263,11 +265,9 @@ class FusionModel:
                            + ", ".join(fit.diagnostics.failures))
         return fit
 
-    def _fit_once(self, information_set: str | InformationSet, *, draws: int, tune: int, chains: int, seed: int,
-                  sampler: str, target_accept: float, progress: bool, rhat_max: float, ess_min: float,
-                  data: dict[str, np.ndarray] | None) -> Fit:
-        info = parse_information_set(information_set, self.election)
-        packed = pack_data({**self.data_for(info), **(data or {})})
+    def _fit_once(self, info: InformationSet, packed: dict[str, np.ndarray], *, draws: int, tune: int, chains: int,
+                  seed: int, sampler: str, target_accept: float, progress: bool, rhat_max: float,
+                  ess_min: float) -> Fit:
         if sampler == "auto":
             sampler = "nutpie" if nutpie_available() else "pymc"
         seconds: dict[str, float] = {}
