@@ -138,8 +138,8 @@ def share_records(reports: list[dict]) -> pd.DataFrame:
 def summarise(reports: list[dict]) -> dict:
     """Per election and information set: CRPS of the model and baselines, coverage, probability of
     the actual seats. Pooled: interval coverage with binomial intervals and the PIT with a
-    uniformity test, over everything and split by stage (polls, exit polls, election night)
-    and by country."""
+    uniformity test, over everything and split by stage (polls, exit polls, election night),
+    by country, and by country and stage."""
     rows = []
     for data in reports:
         eid = data["election"]["id"]
@@ -161,8 +161,12 @@ def summarise(reports: list[dict]) -> dict:
                             **{f"crps_{name}": value for name, value in usable.items()}})
             rows.append(row)
     records = share_records(reports)
+    # one election's steps share its error, so pooled over stages a country's PIT mixes many
+    # draws of one error; by country and stage, each election counts once per party before the count
     groups = {"all": records, **{f"stage: {k}": g for k, g in records.groupby("stage", sort=False)},
-              **{f"country: {k}": g for k, g in records.groupby("country", sort=True)}}
+              **{f"country: {k}": g for k, g in records.groupby("country", sort=True)},
+              **{f"country: {c}, {st}": g for (c, st), g in sorted(records.groupby(["country", "stage"], sort=False),
+                                                                   key=lambda group: group[0][0])}}
     return {
         "elections": [d["election"]["id"] for d in reports],
         "rows": rows,

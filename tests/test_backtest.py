@@ -42,7 +42,8 @@ def test_summary_pools_coverage_and_pit_with_binomial_intervals():
     assert pooled["rate_low"] < 0.75 < pooled["rate_high"] <= 1.0
     by_country = summary["calibration"]["country: X"]["coverage"][0]
     assert (by_country["covered"], by_country["shares"]) == (1, 2)
-    assert set(summary["calibration"]) == {"all", "stage: polls", "country: X", "country: Y"}
+    assert set(summary["calibration"]) == {"all", "stage: polls", "country: X", "country: Y",
+                                           "country: X, polls", "country: Y, polls"}
 
 
 def test_the_pit_test_rejects_an_overconfident_forecast():
