@@ -19,7 +19,9 @@ Observations:
 - Poll errors are measured in units of sqrt(p (1 - p)), the shape of sampling error, so a
   party at 5% errs by fewer points than one at 40% but by more on the log scale
   (`models.priors`; p is each option's median share in the polls, `error_scale`).
-- House effects are zero-sum over firms and options; the industry-wide bias is zero-sum over
+- House effects are zero-sum over firms and options, each centred on the part of the firm's
+  house effect at the previous election expected to recur (`models.history.carried_house`: 0
+  where no earlier pair of elections measured how much recurs); the industry-wide bias is zero-sum over
   options, shared by every poll, and Student-t with the scale and degrees of freedom that the
   US evidence and the earlier elections give (`models.history`); both use non-centred draws.
 - Exit polls observe the election-day shares the same way, with their own firm effects and
@@ -53,6 +55,7 @@ import pymc as pm
 import pytensor.tensor as pt
 
 import polls
+from models.history import carried_house
 from models.priors import DefaultPriors, default_priors
 
 __all__ = ["ModelInputs", "build_model", "graph_key", "model_inputs", "observed_data", "pack_data", "previous_prior"]
@@ -80,6 +83,8 @@ class ModelInputs:
                                       # components is Dirichlet with their concentrations added)
     poll_remainder: np.ndarray        # (N,) share not attributed to a reported option
     poll_size: np.ndarray             # (N,) respondents, NaN if unknown
+    house_prior: np.ndarray           # (F, K) prior mean of each firm's house effect (units of
+                                      # sqrt(p (1 - p))), carried from the previous election
     exit_firms: list[str]
     exit_firm: np.ndarray             # (J,)
     exit_shares: np.ndarray           # (J, K)
@@ -207,6 +212,7 @@ def model_inputs(election: polls.Election, priors: DefaultPriors | None = None) 
         dates=dates, firms=firms, poll_week=week, poll_firm=np.array([firms.index(f) for f in table["firm"]]),
         poll_decided=decided, poll_mask=mask, poll_merge=merge, poll_remainder=remainder,
         poll_size=table["sample_size"].astype("float64").to_numpy(),
+        house_prior=carried_house(election, priors.house_carry).loc[firms, options].to_numpy(float),
         exit_firms=exit_firms,
         exit_firm=np.array([exit_firms.index(f) for f in exits["firm"]], dtype=int) if len(exits) else np.zeros(0, int),
         exit_shares=exit_shares, exit_mask=exit_mask, exit_merge=exit_merge,
@@ -306,7 +312,7 @@ def observed_data(inputs: ModelInputs) -> dict[str, np.ndarray]:
         "poll_week": inputs.poll_week, "poll_firm": inputs.poll_firm,
         "poll_mask": inputs.poll_mask.astype(float), "poll_merge": inputs.poll_merge, "poll_decided": inputs.poll_decided,
         "poll_remainder": inputs.poll_remainder, "poll_size_known": np.nan_to_num(inputs.poll_size),
-        "poll_size_missing": np.isnan(inputs.poll_size).astype(float),
+        "poll_size_missing": np.isnan(inputs.poll_size).astype(float), "house_prior": inputs.house_prior,
     }
     if len(inputs.exit_firm):
         data.update(
@@ -514,7 +520,7 @@ def build_model(inputs: ModelInputs, priors: DefaultPriors | None = None, *,
         if _repeated(inputs.poll_firm):  # house effects need a firm with two polls to be told apart
             house_sd = pm.HalfStudentT("house_sd", nu=3, sigma=priors.house_sd)
             house_raw = pm.Normal("house_raw", 0.0, 1.0, dims=("firm", "option"))
-            house = pm.Deterministic("house", house_sd * _centre(_centre(scale * house_raw, 1), 0),
+            house = pm.Deterministic("house", _centre(_centre(scale * (data["house_prior"] + house_sd * house_raw), 1), 0),
                                      dims=("firm", "option"))
             logits = logits + house[data["poll_firm"]]
         # each column's expected figure: its own option plus the options reported inside it

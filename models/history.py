@@ -16,12 +16,28 @@ nu degrees of freedom and scale c: its marginal under that scale's posterior, he
 while little evidence is in. Elections of the same country count fully (w = 1), of another
 country half (w = `OTHER_COUNTRY_WEIGHT`, a stated assumption: polling industries differ, but
 not without bound), so a country whose polls missed widely before gets wider intervals.
+
+Exit polls' own errors (house effect and poll error, beyond their shared error) are measured the
+same way, from how far an election's exit polls fall from their own mean: per option
+sum_f (e_f - mean e)^2 has (F - 1) degrees of freedom, less the sampling error that explains
+(1 - 1/F) / n_f of it per option. Pooled with the assumed spread (`exit_scale` of the polls'
+house and poll scales, worth `exit_scale_nu` degrees of freedom) by the same update, the
+spread sets the election's `exit_scale`.
+
+Firms recur, and so, partly, do their house effects. Each firm's house effect as an election's
+result measured it is its polls' mean error over the final `LAST_DAYS` days less the firms' mean
+(`firm_deviations`). How much of it recurs at the next election is the regression slope (through
+the origin) of firms' deviations on their own deviations one election earlier, over the pairs of
+consecutive bundled elections of a country held before the one forecast (`house_carry`: 0 without
+such pairs, 1 at most); a firm's house effect then has its previous deviation times that slope as
+its prior mean (`carried_house`). Only the previous election is carried: two elections back
+would be the slope squared, and the bundled chains are short.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 import numpy as np
@@ -30,7 +46,8 @@ import pandas as pd
 import polls
 from models.priors import DefaultPriors, default_priors
 
-__all__ = ["LAST_DAYS", "OTHER_COUNTRY_WEIGHT", "SharedError", "history_priors", "history_table", "shared_errors"]
+__all__ = ["LAST_DAYS", "OTHER_COUNTRY_WEIGHT", "SharedError", "carried_house", "firm_deviations", "history_priors",
+           "history_table", "shared_errors"]
 
 LAST_DAYS = 21
 OTHER_COUNTRY_WEIGHT = 0.5
@@ -47,6 +64,11 @@ class SharedError:
     errors: pd.Series         # per option: mean of the firms' figures minus the result
     firms: int
     noise_var: float          # per option, expected variance the averaging leaves (units^2)
+    spread_ss: float = 0.0    # the figures' squared deviations from their mean, less sampling (units^2)
+    spread_dof: int = 0       # its degrees of freedom, (firms - 1) (options - 1)
+    house: pd.DataFrame | None = None   # polls: each firm's deviation from the firms' mean (firm x option)
+    previous: str | None = None         # the election's `previous`
+    predecessors: tuple = ()            # (option, its code in `previous`) pairs
 
     @property
     def dof(self) -> int:
@@ -90,17 +112,43 @@ def _measure(election: polls.Election, table: pd.DataFrame, kind: str, priors: D
     size = float(sizes.mean()) if sizes.notna().any() else (
         priors.n_unknown if kind == "polls" else priors.n_exit_unknown)
     noise = (per_poll_var + 1 / size) / len(shares)
-    return SharedError(election.id, election.country, election.date, kind, errors, len(shares), noise)
+    # the spread of the figures around their own mean (exit polls: all of them, one per firm)
+    deviations = ((shares - shares.mean()) / unit)[kept.index[kept]]
+    sampling = (1 - 1 / len(shares)) * (len(deviations.columns) - 1) * float(
+        (1 / sizes.fillna(size)).sum()) if len(shares) > 1 else 0.0
+    spread_dof = (len(shares) - 1) * (len(deviations.columns) - 1)
+    return SharedError(election.id, election.country, election.date, kind, errors, len(shares), noise,
+                       spread_ss=max(float((deviations**2).to_numpy().sum()) - sampling, 0.0), spread_dof=spread_dof)
+
+
+def firm_deviations(election: polls.Election) -> pd.DataFrame:
+    """Each firm's house effect as the result measured it (units of sqrt(p (1 - p)); firm x
+    option, options reported inside another folded into it): the mean error of its polls in the
+    final `LAST_DAYS` days less the mean over firms. Empty without a result or such polls."""
+    table = election.polls
+    if not election.has_results or not len(table):
+        return pd.DataFrame()
+    late = table[(pd.Timestamp(election.date) - table["date"]).dt.days <= LAST_DAYS]
+    shares, actual = _folded(election, late, election.result_shares())
+    shares = shares.dropna()
+    unit = np.sqrt(actual * (1 - actual))
+    errors = ((shares - actual) / unit).loc[:, unit > 0]
+    by_firm = errors.groupby(late.loc[shares.index, "firm"].to_numpy()).mean()
+    return by_firm - by_firm.mean()
 
 
 def shared_errors(election: polls.Election, priors: DefaultPriors | None = None) -> list[SharedError]:
-    """The shared error of an election's pre-election polls and of its exit polls (those it has)."""
+    """The shared error of an election's pre-election polls and of its exit polls (those it has);
+    the polls' record also holds the firms' deviations (`firm_deviations`)."""
     if not election.has_results:
         return []
     priors = priors or default_priors()
     exit_var = (priors.house_sd**2 + priors.poll_sd**2) * priors.exit_scale**2
-    found = [_measure(election, election.polls, "polls", priors, priors.house_sd**2 + priors.poll_sd**2),
-             _measure(election, election.exit_polls, "exit polls", priors, exit_var)]
+    found = _measure(election, election.polls, "polls", priors, priors.house_sd**2 + priors.poll_sd**2)
+    if found is not None:
+        found = replace(found, house=firm_deviations(election), previous=election.previous or None,
+                        predecessors=tuple((o, p) for o, p in election.predecessors().items() if p))
+    found = [found, _measure(election, election.exit_polls, "exit polls", priors, exit_var)]
     return [f for f in found if f is not None]
 
 
@@ -133,18 +181,63 @@ def history_priors(election: polls.Election, evidence: tuple[SharedError, ...] |
         squares = nu * scale**2 + sum(w * r.sum_of_squares for w, r in zip(weights, records))
         updated[sd_name] = round(float(np.sqrt(squares / dof)), 4)
         updated[nu_name] = round(float(dof), 2)
+    # the exit polls' own errors: their spread around each other, as a fraction of the polls'
+    polls_spread = float(np.hypot(base.house_sd, base.poll_sd))
+    records = [r for r in earlier if r.kind == "exit polls" and r.spread_dof]
+    weights = [_weight(r, election.country) for r in records]
+    dof = base.exit_scale_nu + sum(w * r.spread_dof for w, r in zip(weights, records))
+    squares = base.exit_scale_nu * (base.exit_scale * polls_spread) ** 2 + sum(
+        w * r.spread_ss for w, r in zip(weights, records))
+    updated["exit_scale"] = round(float(np.sqrt(squares / dof)) / polls_spread, 4)
+    updated["exit_scale_nu"] = round(float(dof), 2)
+    updated["house_carry"] = _house_carry([r for r in earlier if r.kind == "polls"])
     return base.replace(**updated)
+
+
+def _house_carry(records: list[SharedError]) -> float:
+    """The slope (through the origin, within 0-1) of firms' deviations on their deviations at
+    the previous election, over every pair of records with the previous one among them."""
+    by_id = {r.election: r for r in records}
+    products = squares = 0.0
+    for newer in records:
+        older = by_id.get(newer.previous)
+        if older is None or newer.house is None or older.house is None:
+            continue
+        firms = newer.house.index.intersection(older.house.index)
+        for option, code in newer.predecessors:
+            if option in newer.house.columns and code in older.house.columns:
+                products += float((newer.house.loc[firms, option] * older.house.loc[firms, code]).sum())
+                squares += float((older.house.loc[firms, code] ** 2).sum())
+    return round(float(np.clip(products / squares, 0.0, 1.0)), 4) if squares > 0 else 0.0
+
+
+def carried_house(election: polls.Election, carry: float) -> pd.DataFrame:
+    """The prior mean of each firm's house effect (firm x option, units of sqrt(p (1 - p))):
+    `carry` times its deviation at the previous election, through each option's predecessor;
+    0 for a firm or option not measured there."""
+    out = pd.DataFrame(0.0, index=election.firms, columns=election.options)
+    previous = polls.load_previous(election) if carry > 0 else None
+    if previous is None:
+        return out
+    measured = firm_deviations(previous)
+    firms = out.index.intersection(measured.index)
+    for option, code in election.predecessors().items():
+        if code in measured.columns:
+            out.loc[firms, option] = carry * measured.loc[firms, code]
+    return out
 
 
 def history_table(election: polls.Election | None = None,
                   evidence: tuple[SharedError, ...] | None = None) -> pd.DataFrame:
     """The evidence as a table: one row per election and kind, with its weight for `election`
-    (rows after it, or itself, have weight 0) and the root-mean-square shared error."""
+    (rows after it, or itself, have weight 0), the root-mean-square shared error and the spread
+    of the figures around their own mean (root mean square per degree of freedom)."""
     records = _bundled_errors() if evidence is None else evidence
     earlier = set(map(id, _earlier(election, records))) if election is not None else set(map(id, records))
     rows = [{"election": r.election, "country": r.country, "date": r.date, "kind": r.kind, "firms": r.firms,
              "options": len(r.errors), "rms_error": float(np.sqrt((r.errors**2).mean())),
              "rms_error_less_noise": float(np.sqrt(r.sum_of_squares / max(r.dof, 1))),
+             "spread_less_sampling": float(np.sqrt(r.spread_ss / r.spread_dof)) if r.spread_dof else float("nan"),
              "weight": (_weight(r, election.country) if election is not None else 1.0) if id(r) in earlier else 0.0}
             for r in records]
     return pd.DataFrame(rows).sort_values(["date", "kind"]).set_index(["election", "kind"])

@@ -114,13 +114,17 @@ class DefaultPriors:
       house_sd:       half-t scale of the firms' house effects
       poll_sd:        half-t scale of each poll's error beyond sampling
     Updated by earlier elections' polls against their results (`models.history.history_priors`):
-      bias_sd, bias_nu and exit_bias_sd, exit_bias_nu; here the US-only values
+      bias_sd, bias_nu, exit_bias_sd, exit_bias_nu, exit_scale and exit_scale_nu; here the
+      US-only values; and house_carry, the share of a firm's house effect at the previous
+      election expected to recur (0 here: no pair of consecutive elections measured yet)
     Stated assumptions:
       bias_nu:        8, the US evidence counted as worth one earlier election of nine options
                       (it is large, but about another country's elections)
       exit_bias_sd, exit_bias_nu: exit polls' shared error, half of bias_sd (they ask people who
                       have voted, on the day), worth 4 degrees of freedom
-      exit_scale:     exit polls' house and poll scales are this fraction of the polls' (0.5)
+      exit_scale:     exit polls' house and poll scales are this fraction of the polls' (0.5:
+                      they ask people who have voted, in large samples), worth exit_scale_nu = 4
+                      degrees of freedom against the spread of earlier exit polls
       drift_sd_week:  sd of the weekly random-walk step of each option's log share (0.03:
                       over ten weeks a party at 10% typically moves about +-1 point); fixed,
                       since a handful of polls cannot tell drift from poll error
@@ -146,6 +150,8 @@ class DefaultPriors:
     exit_bias_sd: float = 0.0
     exit_bias_nu: float = 4.0
     exit_scale: float = 0.5
+    exit_scale_nu: float = 4.0
+    house_carry: float = 0.0
     drift_sd_week: float = 0.03
     previous_sd: float = 1.0
     new_party_share: float = 0.03

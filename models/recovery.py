@@ -69,7 +69,8 @@ def synthetic_data(model: FusionModel, rng: np.random.Generator, *, poll_size: i
         shares = _softmax(log_open)
     scale = inputs.error_scale  # errors in units of sqrt(p (1 - p)), as the model has them
     bias = _centre(priors.bias_sd * scale * rng.standard_t(priors.bias_nu, size=K))
-    house = house_sd * _centre(_centre(scale * rng.normal(size=(F, K)), 1), 0) if F > 1 else np.zeros((F, K))
+    house = (_centre(_centre(scale * (inputs.house_prior + house_sd * rng.normal(size=(F, K))), 1), 0)
+             if F > 1 else np.zeros((F, K)))
     walk = np.concatenate([np.zeros((1, K)), np.cumsum(_centre(rng.normal(size=(T - 1, K))), axis=0)
                            * priors.drift_sd_week]) if T > 1 else np.zeros((1, K))
     trend = np.log(shares)[None, :] + walk

@@ -196,9 +196,14 @@ class Election:
             last = previous.result_shares()
         else:
             last = previous.results["published_percent"] / 100
+        return pd.Series({o: float(last.get(s, np.nan)) if s else np.nan
+                          for o, s in self.predecessors().items()}, dtype=float)
+
+    def predecessors(self) -> dict[str, str | None]:
+        """Each option's code in the previous election (`predecessor`; 'against all' is itself),
+        None without one."""
         sources = {o: o if o == AGAINST_ALL else self.parties.loc[o, "predecessor"] for o in self.options}
-        return pd.Series({o: float(last.get(s, np.nan)) if isinstance(s, str) else np.nan
-                          for o, s in sources.items()}, dtype=float)
+        return {o: s if isinstance(s, str) and s else None for o, s in sources.items()}
 
     @property
     def region_codes(self) -> list[str]:

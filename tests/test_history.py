@@ -88,3 +88,67 @@ def test_polls_that_hit_the_result_have_no_shared_error(tmp_path):
     measured = shared_errors(replace(election, polls=exact))[0]
     assert measured.kind == "polls" and np.allclose(measured.errors, 0.0)
     assert measured.sum_of_squares == 0.0
+
+
+def test_exit_polls_spread_is_measured_around_their_mean_less_sampling():
+    """Exit polls' own error scale comes from how far earlier exit polls fell from each other: two
+    exit polls in huge samples, one with a point moved from M to S, the other from S to M, deviate
+    from their mean by half a point each way on S and on M."""
+    from dataclasses import replace
+
+    election = polls.load("se-2022-riksdag")
+    actual = election.result_shares()
+    exits = election.exit_polls.copy().assign(sample_size=10**12)
+    exits[election.options] = (actual[election.options] * 100).to_numpy()
+    for row, sign in zip(exits.index[:2], (1, -1)):
+        exits.loc[row, "S"] += 0.5 * sign
+        exits.loc[row, "M"] -= 0.5 * sign
+    measured = [r for r in shared_errors(replace(election, exit_polls=exits)) if r.kind == "exit polls"][0]
+    assert measured.spread_dof == len(election.options) - 1
+    expected = sum(2 * 0.005**2 / (actual[o] * (1 - actual[o])) for o in ("S", "M"))
+    assert measured.spread_ss == pytest.approx(expected, rel=1e-6)
+    assert np.allclose(measured.errors, 0.0)
+
+
+def test_exit_scale_pools_the_assumption_with_earlier_exit_polls():
+    base = default_priors()
+    for eid in ("se-2018-riksdag", "de-2021-bundestag", "kz-2023-mazhilis"):
+        election = polls.load(eid)
+        earlier = [r for r in _bundled_errors() if r.date < election.date and r.kind == "exit polls"]
+        w = np.array([1.0 if r.country == election.country else OTHER_COUNTRY_WEIGHT for r in earlier])
+        spread = np.hypot(base.house_sd, base.poll_sd)
+        dof = base.exit_scale_nu + sum(w * [r.spread_dof for r in earlier])
+        squares = base.exit_scale_nu * (base.exit_scale * spread) ** 2 + sum(w * [r.spread_ss for r in earlier])
+        priors = history_priors(election)
+        assert priors.exit_scale_nu == pytest.approx(dof, abs=0.01)
+        assert priors.exit_scale == pytest.approx(np.sqrt(squares / dof) / spread, abs=1e-4)
+    # the first election with exit polls before it keeps the stated assumption
+    assert history_priors(polls.load("se-2018-riksdag")).exit_scale == base.exit_scale
+
+
+def test_house_effects_recur_by_the_slope_measured_on_earlier_pairs_of_elections():
+    from models.history import carried_house, firm_deviations
+
+    se_2022 = polls.load("se-2022-riksdag")
+    # the pairs held before 2022: Germany 2013 -> 2017 and 2017 -> 2021 (Sweden 2018 has no polled predecessor)
+    products = squares = 0.0
+    for newer_id in ("de-2017-bundestag", "de-2021-bundestag"):
+        newer = polls.load(newer_id)
+        new, old = firm_deviations(newer), firm_deviations(polls.load_previous(newer))
+        firms = new.index.intersection(old.index)
+        for option, code in newer.predecessors().items():
+            if option in new.columns and code in old.columns:
+                products += (new.loc[firms, option] * old.loc[firms, code]).sum()
+                squares += (old.loc[firms, code] ** 2).sum()
+    carry = history_priors(se_2022).house_carry
+    assert carry == pytest.approx(products / squares, abs=1e-4) and 0 < carry < 1
+    # each firm of 2022 polled in 2018 starts from that share of its 2018 deviation
+    measured = firm_deviations(polls.load("se-2018-riksdag"))
+    assert np.allclose(measured.sum(), 0.0)  # deviations from the firms' mean
+    prior = carried_house(se_2022, carry)
+    for firm in prior.index:
+        expected = carry * measured.loc[firm, "S"] if firm in measured.index else 0.0
+        assert prior.loc[firm, "S"] == pytest.approx(expected)
+    assert (prior != 0).any().any()
+    # nothing carried where no earlier pair measured a slope
+    assert history_priors(polls.load("de-2017-bundestag")).house_carry == 0.0

@@ -126,10 +126,11 @@ def test_the_gate_refuses_a_failing_fit_naming_the_figures(model_2021):
 @pytest.mark.slow
 def test_default_runs_rerun_longer_when_the_short_run_fails(model_2021, monkeypatch):
     # 2 chains x 20 draws cannot reach a bulk ESS of 50: the first run must fail, the second is judged alone
-    monkeypatch.setattr("models.fit.RUNS", ({"draws": 20, "tune": 50}, {"draws": 400, "tune": 400}))
+    monkeypatch.setattr("models.fit.RUNS", ({"draws": 20, "tune": 50, "target_accept": 0.8},
+                                           {"draws": 400, "tune": 400, "target_accept": 0.9}))
     fit = model_2021.fit("polls", seed=3, chains=2, ess_min=50, rhat_max=1.05)
     assert fit.diagnostics.passed and fit.diagnostics.draws == 400
-    assert len(fit.diagnostics.earlier_runs) == 1 and "2 x 20 draws after 50 tuning steps" in fit.diagnostics.earlier_runs[0]
+    assert len(fit.diagnostics.earlier_runs) == 1 and "2 x 20 draws after 50 tuning steps (target_accept 0.8)" in fit.diagnostics.earlier_runs[0]
     assert "after a shorter run failed" in str(fit.diagnostics)
     once = model_2021.fit("polls", seed=3, chains=2, draws=20, tune=50, ess_min=50, rhat_max=1.05)
     assert not once.diagnostics.passed and not once.diagnostics.earlier_runs  # explicit settings: one run
