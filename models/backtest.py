@@ -29,7 +29,7 @@ import polls
 from models.infosets import InformationSet, knew_no_more, parse_information_set, split_as_of
 
 __all__ = ["LEVELS", "backtest", "backtestable", "interval_calibration", "pit_check", "run_election", "share_records",
-           "stage", "summarise", "summary_table"]
+           "stage", "steps_below", "summarise", "summary_table"]
 
 
 def backtestable(election: polls.Election) -> str | None:
@@ -146,7 +146,8 @@ def summarise(reports: list[dict]) -> dict:
         others = [(f"baseline: {b['name']}", b) for b in data["baselines"]] + [
             (f"external: {b['name']}", b) for b in data.get("external", [])]
         for s in data["information_sets"]:
-            row = {"election": eid, "information_set": s["name"], "presented": s["presented"]}
+            row = {"election": eid, "information_set": s["name"], "stage": stage(s["name"], data["election"].get("date")),
+                   "presented": s["presented"]}
             days = days_before(s["name"], data["election"].get("date"))
             if days is not None:
                 row["days_before"] = days
@@ -156,6 +157,7 @@ def summarise(reports: list[dict]) -> dict:
                 usable = {name: b["crps_mean"] for name, b in others
                           if knew_no_more(b.get("information_set") or "polls", s["name"])}
                 row.update({"crps_model": sc["crps_mean"], "p_actual_seats": sc["p_actual_seats"],
+                            "shares": len(sc["shares"]),
                             "log_score_seats": sc["log_score_seats"],
                             **{f"coverage_{k}": sc["coverage"][k] for k in LEVELS},
                             **{f"crps_{name}": value for name, value in usable.items()}})
@@ -174,7 +176,25 @@ def summarise(reports: list[dict]) -> dict:
         "coverage_pooled": ({k: float(records[f"covered_{k}"].mean()) for k in LEVELS} if len(records) else {}),
         "calibration": {name: {"coverage": interval_calibration(g).reset_index().to_dict("records"),
                                "pit": pit_check(g["pit"].to_numpy())} for name, g in groups.items()},
+        "steps_below": steps_below(rows),
     }
+
+
+def steps_below(rows: list[dict], level: str = "90", floor: float = 0.8) -> dict:
+    """How many election-night steps had their `level`% intervals cover less than `floor` of the
+    actual shares, against how many would if the intervals were calibrated. A step scores a
+    handful of parties (5-9), so one miss too many drops it below 80% by chance: calibrated
+    90% intervals over 9 parties cover fewer than 8 of them 23% of the time (binomial)."""
+    steps = [r for r in rows if r.get("stage") == "election night" and "shares" in r]
+    chance = [stats.binom.cdf(np.ceil(floor * r["shares"]) - 1, r["shares"], int(level) / 100) for r in steps]
+    below = [f"{r['election']} {r['information_set']}" for r in steps if r[f"coverage_{level}"] < floor]
+    # the number of steps below if each fell below independently with its own chance (Poisson binomial)
+    counts = np.ones(1)
+    for p in chance:
+        counts = np.convolve(counts, [1 - p, p])
+    return {"level": level, "floor": floor, "steps": len(steps), "below": len(below),
+            "expected_if_calibrated": float(sum(chance)), "p_none_below_if_calibrated": float(counts[0]),
+            "p_this_many_or_more_if_calibrated": float(counts[len(below):].sum()), "which": below}
 
 
 def backtest(election_ids: Sequence[str] | None = None, *, out: str | Path | None = None,

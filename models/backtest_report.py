@@ -16,7 +16,7 @@ import pandas as pd
 from models import plots
 from models.report import PAGE_STYLE, _clean, _markdown_table, _png, _table_html, _write_atomic
 
-__all__ = ["BACKTEST_FILES", "calibration_table", "write_backtest"]
+__all__ = ["BACKTEST_FILES", "calibration_table", "steps_text", "write_backtest"]
 
 BACKTEST_FILES = ("backtest.json", "backtest.md", "backtest.html")
 
@@ -68,6 +68,19 @@ def _rows_table(summary: dict) -> pd.DataFrame:
     return pd.DataFrame(rows).set_index("election").fillna("")
 
 
+def steps_text(summary: dict) -> str:
+    """One sentence on the election-night steps whose intervals covered too little, against chance."""
+    found = summary.get("steps_below")
+    if not found or not found["steps"]:
+        return ""
+    return (f"Election night: {found['below']} of {found['steps']} steps had {found['level']}% intervals covering "
+            f"under {100 * found['floor']:.0f}% of the actual shares ({', '.join(found['which']) or 'none'}). With "
+            f"calibrated intervals, {found['expected_if_calibrated']:.1f} would be expected (a step scores only a "
+            f"handful of parties), none at all with probability {found['p_none_below_if_calibrated']:.3f}, and "
+            f"{found['below']} or more with probability {found['p_this_many_or_more_if_calibrated']:.2f} "
+            "(steps taken as independent; steps of one night share its errors, so these are a guide).")
+
+
 def _markdown(summary: dict) -> str:
     lines = ["# pollmc backtest", "", f"Elections: {', '.join(summary['elections'])}."]
     lines += [f"Skipped: {eid} ({why})." for eid, why in summary.get("skipped", {}).items()]
@@ -75,6 +88,8 @@ def _markdown(summary: dict) -> str:
     calibration = calibration_table(summary)
     if not calibration.empty:
         lines += [_markdown_table(calibration.astype(object)), ""]
+    if steps_text(summary):
+        lines += [steps_text(summary), ""]
     lines += ["## Per election and information set", "", _markdown_table(_rows_table(summary)), ""]
     return "\n".join(lines)
 
@@ -95,6 +110,8 @@ def _html(summary: dict) -> str:
     calibration = calibration_table(summary)
     if not calibration.empty:
         parts.append(_table_html(calibration))
+    if steps_text(summary):
+        parts.append(f"<p>{esc(steps_text(summary))}</p>")
     for title, figure in figures:
         parts += [f"<h2>{esc(title)}</h2>", f"<img alt='{esc(title)}' src='data:image/png;base64,{_png(figure)}'>"]
     parts += ["<h2>Per election and information set</h2>", _table_html(_rows_table(summary)),

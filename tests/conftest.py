@@ -23,8 +23,7 @@ def folder_2021(tmp_path: Path) -> Path:
 
 
 #: Short chains for tests, with relaxed diagnostics thresholds (ESS 50, R-hat 1.05): enough to
-#: check behaviour, not to publish. The report's default is
-#: 4 chains x 2000 draws after 1500 tuning steps.
+#: check behaviour, not to publish. The report's defaults are `models.fit.RUNS`.
 QUICK = dict(draws=500, tune=500, chains=2, ess_min=50, rhat_max=1.05)
 
 

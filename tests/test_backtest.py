@@ -111,3 +111,21 @@ def test_forecasts_as_of_a_day_are_pooled_by_days_before_the_election():
     assert stage("polls as of 2022-09-10", "2022-09-11") == "polls, 1 day before"
     assert stage("polls+exit+regions:4", "2022-09-11") == "election night"
     assert stage("polls+exit") == "polls+exit"
+
+
+def test_steps_below_80_percent_are_counted_against_what_chance_gives():
+    from scipy import stats
+
+    from models.backtest import steps_below
+
+    rows = [{"election": "e", "information_set": f"polls+regions:{i}", "stage": "election night", "shares": 9,
+             "coverage_90": c} for i, c in enumerate([1.0, 7 / 9, 8 / 9, 6 / 9])]
+    rows.append({"election": "e", "information_set": "polls", "stage": "polls", "shares": 9, "coverage_90": 0.5})
+    found = steps_below(rows)
+    chance = stats.binom.cdf(7, 9, 0.9)  # fewer than 8 of 9 covered (80% of 9 is 7.2)
+    assert chance == pytest.approx(0.225, abs=0.001)
+    assert (found["steps"], found["below"]) == (4, 2)  # the pre-election row is not a step of the night
+    assert found["which"] == ["e polls+regions:1", "e polls+regions:3"]
+    assert found["expected_if_calibrated"] == pytest.approx(4 * chance)
+    assert found["p_none_below_if_calibrated"] == pytest.approx((1 - chance) ** 4)
+    assert found["p_this_many_or_more_if_calibrated"] == pytest.approx(stats.binom.sf(1, 4, chance))
