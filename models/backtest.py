@@ -28,7 +28,7 @@ from scipy import stats
 import polls
 from models.infosets import InformationSet, knew_no_more, parse_information_set, split_as_of
 
-__all__ = ["LEVELS", "backtest", "backtestable", "interval_calibration", "pit_check", "run_election", "share_records",
+__all__ = ["LEVELS", "backtest", "backtestable", "count_complete", "interval_calibration", "pit_check", "run_election", "share_records",
            "stage", "steps_below", "summarise", "summary_table"]
 
 
@@ -120,13 +120,21 @@ def pit_check(pits: np.ndarray) -> dict:
             "ks_statistic": float(test.statistic) if test else None, "ks_p_value": float(test.pvalue) if test else None}
 
 
+def count_complete(information_set: dict, election: dict) -> bool:
+    """Whether every region was counted: the result is then known, not forecast."""
+    regions = election.get("regions") or []
+    return bool(regions) and len(information_set.get("counted_regions") or []) == len(regions)
+
+
 def share_records(reports: list[dict]) -> pd.DataFrame:
     """One row per presented forecast share: election, country, information set, stage, option,
-    PIT and whether each central interval covered the actual share."""
+    PIT and whether each central interval covered the actual share. Steps with every region
+    counted are left out: their 'forecast' is the result itself (every PIT 1/2, every interval
+    covering), which would flatter the calibration of the count."""
     rows = []
     for data in reports:
         election = data["election"]
-        for s in data["information_sets"]:
+        for s in (s for s in data["information_sets"] if not count_complete(s, election)):
             for option, entry in (s.get("scores") or {}).get("shares", {}).items():
                 rows.append({"election": election["id"], "country": election.get("country", ""),
                              "information_set": s["name"], "stage": stage(s["name"], election.get("date")), "option": option,
@@ -147,7 +155,7 @@ def summarise(reports: list[dict]) -> dict:
             (f"external: {b['name']}", b) for b in data.get("external", [])]
         for s in data["information_sets"]:
             row = {"election": eid, "information_set": s["name"], "stage": stage(s["name"], data["election"].get("date")),
-                   "presented": s["presented"]}
+                   "presented": s["presented"], "count_complete": count_complete(s, data["election"])}
             days = days_before(s["name"], data["election"].get("date"))
             if days is not None:
                 row["days_before"] = days
@@ -185,7 +193,7 @@ def steps_below(rows: list[dict], level: str = "90", floor: float = 0.8) -> dict
     actual shares, against how many would if the intervals were calibrated. A step scores a
     handful of parties (5-9), so one miss too many drops it below 80% by chance: calibrated
     90% intervals over 9 parties cover fewer than 8 of them 23% of the time (binomial)."""
-    steps = [r for r in rows if r.get("stage") == "election night" and "shares" in r]
+    steps = [r for r in rows if r.get("stage") == "election night" and "shares" in r and not r.get("count_complete")]
     chance = [stats.binom.cdf(np.ceil(floor * r["shares"]) - 1, r["shares"], int(level) / 100) for r in steps]
     below = [f"{r['election']} {r['information_set']}" for r in steps if r[f"coverage_{level}"] < floor]
     # the number of steps below if each fell below independently with its own chance (Poisson binomial)

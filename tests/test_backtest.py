@@ -129,3 +129,15 @@ def test_steps_below_80_percent_are_counted_against_what_chance_gives():
     assert found["expected_if_calibrated"] == pytest.approx(4 * chance)
     assert found["p_none_below_if_calibrated"] == pytest.approx((1 - chance) ** 4)
     assert found["p_this_many_or_more_if_calibrated"] == pytest.approx(stats.binom.sf(1, 4, chance))
+
+
+def test_a_step_with_every_region_counted_is_not_scored_as_a_forecast():
+    report = _fake_report("a", "X", {"A": 0.5, "B": 0.5}, {"A": True, "B": True})
+    report["election"]["regions"] = ["north", "south"]
+    complete = dict(report["information_sets"][0], name="polls+regions:2", counted_regions=["north", "south"])
+    partial = dict(report["information_sets"][0], name="polls+regions:1", counted_regions=["north"])
+    report["information_sets"] += [complete, partial]
+    summary = summarise([report])
+    assert summary["pit_histogram"]["values"] == 4  # polls and one region: two shares each
+    assert [r["count_complete"] for r in summary["rows"]] == [False, True, False]
+    assert summary["steps_below"]["steps"] == 1
