@@ -171,26 +171,26 @@ def history_priors(election: polls.Election, evidence: tuple[SharedError, ...] |
     the elections held before it (`evidence`: the bundled elections unless given)."""
     base = base or default_priors()
     earlier = _earlier(election, _bundled_errors() if evidence is None else evidence)
-    updated = {}
-    for kind, scale, nu, sd_name, nu_name in (("polls", base.bias_sd, base.bias_nu, "bias_sd", "bias_nu"),
-                                              ("exit polls", base.exit_bias_sd, base.exit_bias_nu,
-                                               "exit_bias_sd", "exit_bias_nu")):
-        records = [r for r in earlier if r.kind == kind]
+
+    def pooled(nu: float, scale: float, records: list[SharedError], squares, dof) -> tuple[float, float]:
+        """The conjugate update: nu degrees of freedom at `scale`, plus each record's squares."""
         weights = [_weight(r, election.country) for r in records]
-        dof = nu + sum(w * r.dof for w, r in zip(weights, records))
-        squares = nu * scale**2 + sum(w * r.sum_of_squares for w, r in zip(weights, records))
-        updated[sd_name] = round(float(np.sqrt(squares / dof)), 4)
-        updated[nu_name] = round(float(dof), 2)
+        total_dof = nu + sum(w * dof(r) for w, r in zip(weights, records))
+        total = nu * scale**2 + sum(w * squares(r) for w, r in zip(weights, records))
+        return float(np.sqrt(total / total_dof)), float(total_dof)
+
+    polls_, exits = [r for r in earlier if r.kind == "polls"], [r for r in earlier if r.kind == "exit polls"]
+    bias_sd, bias_nu = pooled(base.bias_nu, base.bias_sd, polls_, lambda r: r.sum_of_squares, lambda r: r.dof)
+    exit_bias_sd, exit_bias_nu = pooled(base.exit_bias_nu, base.exit_bias_sd, exits,
+                                        lambda r: r.sum_of_squares, lambda r: r.dof)
     # the exit polls' own errors: their spread around each other, as a fraction of the polls'
     polls_spread = float(np.hypot(base.house_sd, base.poll_sd))
-    records = [r for r in earlier if r.kind == "exit polls" and r.spread_dof]
-    weights = [_weight(r, election.country) for r in records]
-    dof = base.exit_scale_nu + sum(w * r.spread_dof for w, r in zip(weights, records))
-    squares = base.exit_scale_nu * (base.exit_scale * polls_spread) ** 2 + sum(
-        w * r.spread_ss for w, r in zip(weights, records))
-    updated["exit_scale"] = round(float(np.sqrt(squares / dof)) / polls_spread, 4)
-    updated["exit_scale_nu"] = round(float(dof), 2)
-    updated["house_carry"] = _house_carry([r for r in earlier if r.kind == "polls"])
+    exit_spread, exit_scale_nu = pooled(base.exit_scale_nu, base.exit_scale * polls_spread, exits,
+                                        lambda r: r.spread_ss, lambda r: r.spread_dof)
+    updated = {"bias_sd": round(bias_sd, 4), "bias_nu": round(bias_nu, 2), "exit_bias_sd": round(exit_bias_sd, 4),
+               "exit_bias_nu": round(exit_bias_nu, 2), "exit_scale": round(exit_spread / polls_spread, 4),
+               "exit_scale_nu": round(exit_scale_nu, 2)}
+    updated["house_carry"] = _house_carry(polls_)
     return base.replace(**updated)
 
 
