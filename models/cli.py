@@ -318,7 +318,7 @@ def _information_sets(args: argparse.Namespace, election: polls.Election) -> lis
 
 def _add_fit_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--draws", type=int, help="posterior draws per chain (default: 1000 after 300 tuning steps, "
-                   "and 2000 after 1000 if those fail the diagnostics)")
+                   "then 2000 after 1000 and 4000 after 2000 while the diagnostics fail; given, one run)")
     p.add_argument("--tune", type=int, help="tuning steps per chain (default: see --draws)")
     p.add_argument("--chains", type=int, default=4, help="chains (default 4)")
     p.add_argument("--sampler", choices=("auto", "nutpie", "pymc"), default="auto",
