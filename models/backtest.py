@@ -28,8 +28,8 @@ from scipy import stats
 import polls
 from models.infosets import InformationSet, knew_no_more, parse_information_set, split_as_of
 
-__all__ = ["LEVELS", "backtest", "backtestable", "count_complete", "interval_calibration", "pit_check", "run_election", "share_records",
-           "stage", "steps_below", "summarise", "summary_table"]
+__all__ = ["LEVELS", "backtest", "backtestable", "count_complete", "interval_calibration", "pit_check", "run_election",
+           "share_records", "stage", "steps_below", "summarise", "summary_table"]
 
 
 def backtestable(election: polls.Election) -> str | None:
