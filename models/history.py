@@ -187,11 +187,9 @@ def history_priors(election: polls.Election, evidence: tuple[SharedError, ...] |
     polls_spread = float(np.hypot(base.house_sd, base.poll_sd))
     exit_spread, exit_scale_nu = pooled(base.exit_scale_nu, base.exit_scale * polls_spread, exits,
                                         lambda r: r.spread_ss, lambda r: r.spread_dof)
-    updated = {"bias_sd": round(bias_sd, 4), "bias_nu": round(bias_nu, 2), "exit_bias_sd": round(exit_bias_sd, 4),
-               "exit_bias_nu": round(exit_bias_nu, 2), "exit_scale": round(exit_spread / polls_spread, 4),
-               "exit_scale_nu": round(exit_scale_nu, 2)}
-    updated["house_carry"] = _house_carry(polls_)
-    return base.replace(**updated)
+    return base.replace(bias_sd=round(bias_sd, 4), bias_nu=round(bias_nu, 2), exit_bias_sd=round(exit_bias_sd, 4),
+                        exit_bias_nu=round(exit_bias_nu, 2), exit_scale=round(exit_spread / polls_spread, 4),
+                        exit_scale_nu=round(exit_scale_nu, 2), house_carry=_house_carry(polls_))
 
 
 def _house_carry(records: list[SharedError]) -> float:
