@@ -284,8 +284,8 @@ def _cmd_backtest(args: argparse.Namespace) -> int:
 
 
 def _cmd_priors(args: argparse.Namespace) -> int:
-    from models.history import history_priors, history_table
-    from models.priors import default_priors, poll_error_evidence
+    from models.history import carried_house, history_priors, history_table
+    from models.priors import PRIOR_SOURCES, default_priors, poll_error_evidence
 
     evidence = poll_error_evidence()
     print("Poll errors of 9,008 US polls (FiveThirtyEight pollster ratings data, CC BY 4.0),")
@@ -301,7 +301,15 @@ def _cmd_priors(args: argparse.Namespace) -> int:
     print(f"\nPriors {'of ' + election.id if election else 'before any bundled election (US evidence only)'}"
           " (poll-error scales in units of sqrt(p (1 - p)); log-share scales otherwise):")
     for name, value in priors.to_dict().items():
-        print(f"  {name:<18} {value:g}")
+        print(f"  {name:<18} {value:<8g} {PRIOR_SOURCES.get(name, 'stated assumption (models/priors.py)')}")
+    if election is not None:
+        carried = carried_house(election, priors.house_carry)
+        carried = carried.loc[(carried != 0).any(axis=1), (carried != 0).any(axis=0)]
+        print(f"\nHouse effects carried from {election.previous or 'the previous election'} (prior means, same units):"
+              if len(carried) else "\nNo house effect is carried: no firm of these polls was measured at the previous "
+              "election, or no earlier pair of elections measured how much recurs.")
+        if len(carried):
+            print(carried.round(4).to_string())
     return 0
 
 

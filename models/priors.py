@@ -39,7 +39,7 @@ import pandas as pd
 
 import polls
 
-__all__ = ["DefaultPriors", "default_priors", "poll_error_evidence"]
+__all__ = ["PRIOR_SOURCES", "DefaultPriors", "default_priors", "poll_error_evidence"]
 
 
 def poll_error_evidence(frame: pd.DataFrame | None = None, max_days: int = 21,
@@ -167,6 +167,21 @@ class DefaultPriors:
 
     def to_dict(self) -> dict[str, float]:
         return asdict(self)
+
+
+#: Where each prior's value comes from, for people (`pollmc priors`); "earlier elections" means
+#: the bundled elections held before the one forecast, never itself or a later one.
+PRIOR_SOURCES = {
+    "bias_sd": "US polls (sd_race_shared), updated by earlier elections' shared poll errors",
+    "house_sd": "US polls (sd_house)",
+    "poll_sd": "US polls (sd_poll_beyond_sampling)",
+    "bias_nu": "8 for the US evidence (stated), plus earlier elections' degrees of freedom",
+    "exit_bias_sd": "half of the US bias_sd (stated), updated by earlier elections' exit polls",
+    "exit_bias_nu": "4 (stated), plus earlier elections' exit-poll degrees of freedom",
+    "exit_scale": "0.5 (stated), updated by the spread of earlier elections' exit polls",
+    "exit_scale_nu": "4 (stated), plus the earlier exit polls' degrees of freedom",
+    "house_carry": "slope of firms' deviations on their own at the previous election, earlier pairs",
+}
 
 
 @lru_cache(maxsize=1)

@@ -69,3 +69,16 @@ def test_previous_in_a_sibling_folder_and_a_broken_link(tmp_path, capsys):
     assert main(["data", "validate", str(later)]) == 2
     err = capsys.readouterr().err
     assert "field 'previous'" in err and "neither a bundled id nor a folder next to this one" in err
+
+
+def test_priors_say_where_each_number_comes_from_and_what_was_held_out(capsys):
+    assert main(["priors", "se-2022-riksdag"]) == 0
+    out = capsys.readouterr().out
+    assert "exit_scale         0.6113   0.5 (stated), updated by the spread of earlier elections' exit polls" in out
+    assert "drift_sd_week      0.03     stated assumption" in out
+    # its own record and later ones are printed with weight 0: held out
+    own = [line for line in out.splitlines() if line.startswith("se-2022-riksdag") or line.startswith("kz-2023-mazhilis")]
+    assert own and all(line.rstrip().endswith("0.0") for line in own)
+    assert "House effects carried from se-2018-riksdag" in out and "Sentio" in out
+    assert main(["priors", "kz-2021-mazhilis"]) == 0
+    assert "No house effect is carried" in capsys.readouterr().out
