@@ -88,8 +88,9 @@ def _markdown(summary: dict) -> str:
     calibration = calibration_table(summary)
     if not calibration.empty:
         lines += [_markdown_table(calibration.astype(object)), ""]
-    if steps_text(summary):
-        lines += [steps_text(summary), ""]
+    steps = steps_text(summary)
+    if steps:
+        lines += [steps, ""]
     lines += ["## Per election and information set", "", _markdown_table(_rows_table(summary)), ""]
     return "\n".join(lines)
 
@@ -110,8 +111,9 @@ def _html(summary: dict) -> str:
     calibration = calibration_table(summary)
     if not calibration.empty:
         parts.append(_table_html(calibration))
-    if steps_text(summary):
-        parts.append(f"<p>{esc(steps_text(summary))}</p>")
+    steps = steps_text(summary)
+    if steps:
+        parts.append(f"<p>{esc(steps)}</p>")
     for title, figure in figures:
         parts += [f"<h2>{esc(title)}</h2>", f"<img alt='{esc(title)}' src='data:image/png;base64,{_png(figure)}'>"]
     parts += ["<h2>Per election and information set</h2>", _table_html(_rows_table(summary)),
