@@ -300,6 +300,30 @@ def _effective_size(respondents: pt.TensorVariable, error_sd: pt.TensorVariable)
     return 1.0 / (1.0 / respondents + error_sd**2)
 
 
+def _null_reflection(scale: pt.TensorVariable) -> tuple[pt.TensorVariable, pt.TensorVariable]:
+    """The Householder reflection, I - 2 w w' / (w' w), that swaps the first axis and the
+    direction 1 / scale over the options with a scale (0 over the others): returns
+    (w, 2 / (w' w)). `_centre(scale * x)` cannot see that direction, or, when some option has
+    scale 0 (no figure of its own), sees it only through that option's share inside its host's
+    figure. The reflection is orthogonal and its own inverse."""
+    first = pt.set_subtensor(pt.zeros(scale.shape[0])[0], 1.0)
+    unseen = pt.switch(scale > 0, 1.0 / pt.maximum(scale, 1e-12), 0.0)
+    w = first - unseen / pt.sqrt(pt.sum(unseen**2))
+    norm = pt.sum(w**2)
+    return w, pt.switch(norm > 1e-12, 2.0 / norm, 0.0)
+
+
+def _reflect(x: pt.TensorVariable, reflection: tuple[pt.TensorVariable, pt.TensorVariable]) -> pt.TensorVariable:
+    w, factor = reflection
+    return x - factor * pt.sum(w * x) * w
+
+
+def _t_minus_normal(x: pt.TensorVariable, z: pt.TensorVariable, nu: float) -> pt.TensorVariable:
+    """Standard Student-t log density of x less the standard normal one of z, without constants:
+    the potential that gives draws x = f(z) (f orthogonal plus a shift) a Student-t prior."""
+    return pt.sum(-0.5 * (nu + 1.0) * pt.log1p(x**2 / nu) + 0.5 * z**2)
+
+
 def _centre(x: pt.TensorVariable, axis: int = -1) -> pt.TensorVariable:
     return x - pt.mean(x, axis=axis, keepdims=True)
 
@@ -428,7 +452,17 @@ def build_model(inputs: ModelInputs, priors: DefaultPriors | None = None, *,
         # Jacobian), so the posterior is the same model's, with the ridge along the axes.
         # Poll errors are in units of sqrt(p (1 - p)), times `scale` on the log scale.
         scale = data["error_scale"]
-        bias_raw = pm.StudentT("bias_raw", nu=priors.bias_nu, mu=0.0, sigma=1.0, dims="option")
+        # The bias is centred over options after scaling, so one direction of the standardized
+        # draws (proportional to 1 / scale) moves nothing but their Student-t prior. Late in a
+        # count, when everything else is pinned, that unseen direction mixed slowly across the
+        # options' axes (R-hat 1.08, bulk ESS 57 on Germany 2017 with 16 of 16 Länder). The model
+        # samples the draws in coordinates rotated so that this direction is the first axis
+        # (`_null_reflection`: orthogonal, unit Jacobian), and the Student-t density enters as a
+        # potential in place of their standard normal: the same prior, with the ridge on an axis.
+        reflection = _null_reflection(scale)
+        bias_axes = pm.Normal("bias_axes", 0.0, 1.0, dims="option")
+        bias_raw = _reflect(bias_axes, reflection)
+        pm.Potential("bias_prior", _t_minus_normal(bias_raw, bias_axes, priors.bias_nu))
         bias = pm.Deterministic("bias", _centre(priors.bias_sd * scale * bias_raw), dims="option")
         others = np.array([k for k in range(K) if k != ref])
         consensus_raw = pm.Normal("consensus_raw", 0.0, 1.0, shape=K - 1)
@@ -562,10 +596,9 @@ def build_model(inputs: ModelInputs, priors: DefaultPriors | None = None, *,
             # Without exit polls the coupling is off and the offset is the bias itself.
             coupling = pt.max(used)
             exit_offset_raw = pm.Normal("exit_offset_raw", 0.0, 1.0, dims="option")
-            exit_bias_raw = coupling * bias_raw * (priors.bias_sd / priors.exit_bias_sd) + exit_offset_raw
-            pm.Potential("exit_bias_prior", pt.sum(
-                pm.logp(pm.StudentT.dist(nu=priors.exit_bias_nu, mu=0.0, sigma=1.0), exit_bias_raw)
-                - pm.logp(pm.Normal.dist(0.0, 1.0), exit_offset_raw)))
+            exit_bias_raw = (coupling * bias_raw * (priors.bias_sd / priors.exit_bias_sd)
+                             + _reflect(exit_offset_raw, reflection))  # its unseen direction on an axis too
+            pm.Potential("exit_bias_prior", _t_minus_normal(exit_bias_raw, exit_offset_raw, priors.exit_bias_nu))
             exit_bias = pm.Deterministic("exit_bias", _centre(priors.exit_bias_sd * scale * exit_bias_raw),
                                          dims="option")
             exit_logits = log_shares[None, :] + exit_bias[None, :]

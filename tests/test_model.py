@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
+import pymc as pm
+import pytensor
+import pytensor.tensor as pt
 import pytest
 from conftest import QUICK
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import polls
 from models.fit import DiagnosticsError, check_diagnostics, require_passing
-from models.fusion import model_inputs, previous_prior
+from models.fusion import _null_reflection, _reflect, _t_minus_normal, model_inputs, previous_prior
 from models.infosets import election_night, parse_information_set
 from models.priors import default_priors, poll_error_evidence
 from models.recovery import interval_coverage, synthetic_data
@@ -180,3 +187,44 @@ def test_regions_without_a_previous_regional_result_have_no_lean():
     assert not inputs.region_baseline.any()
     assert set(inputs.groups) == {"north", "south", "west", "east-central"}
     assert any("without a swing baseline" in note for note in inputs.notes)
+
+
+@functools.cache
+def _reflection_function():
+    """(scale, x) -> (w, factor, reflected x), compiled once for the property test."""
+    scale, x = pt.vector("scale"), pt.vector("x")
+    reflection = _null_reflection(scale)
+    return pytensor.function([scale, x], [*reflection, _reflect(x, reflection)], mode="FAST_COMPILE")
+
+
+@settings(max_examples=50, deadline=None)
+@given(st.lists(st.one_of(st.just(0.0), st.floats(0.1, 20.0)), min_size=2, max_size=9).filter(lambda s: max(s) > 0))
+def test_the_bias_reflection_puts_the_unseen_direction_on_the_first_axis(scales):
+    """The polls' bias is sampled in reflected coordinates (`_null_reflection`): the reflection
+    must be orthogonal (so the Student-t prior is the same, unit Jacobian) and take the first
+    axis to 1 / scale over the options with a scale, the direction that centring the scaled bias
+    cannot see when every option has one."""
+    scale = np.array(scales)
+    x = np.linspace(-2, 2, len(scale))
+    w, factor, reflected = _reflection_function()(scale, x)
+    reflection = np.eye(len(scale)) - factor * np.outer(w, w)
+    np.testing.assert_allclose(reflection @ reflection.T, np.eye(len(scale)), atol=1e-9)
+    unseen = np.where(scale > 0, 1 / np.where(scale > 0, scale, 1), 0)
+    np.testing.assert_allclose(reflection[:, 0], unseen / np.linalg.norm(unseen), atol=1e-9)
+    np.testing.assert_allclose(reflected, reflection @ x, atol=1e-9)
+    if (scale > 0).all():
+        scaled = scale * reflection[:, 0]
+        np.testing.assert_allclose(scaled - scaled.mean(), 0, atol=1e-9)
+
+
+def test_the_reflected_prior_is_the_student_t_prior():
+    """Normal draws z plus the potential give x = reflection(z) the standard Student-t density
+    (up to a constant), so the model's prior is unchanged by sampling in reflected coordinates."""
+    nu = 4.0
+    z = pt.vector("z")
+    x = _reflect(z, _null_reflection(pt.as_tensor(np.array([1.3, 2.0, 3.5, 0.0, 4.1]))))
+    potential_and_normal = _t_minus_normal(x, z, nu) + pm.logp(pm.Normal.dist(0.0, 1.0), z).sum()
+    student_t = pm.logp(pm.StudentT.dist(nu=nu, mu=0.0, sigma=1.0), x).sum()
+    difference = pytensor.function([z], potential_and_normal - student_t, mode="FAST_COMPILE")
+    totals = [difference(draw) for draw in np.random.default_rng(3).normal(size=(5, 5)) * 2]
+    np.testing.assert_allclose(totals, totals[0], atol=1e-9)  # the same constant for every draw
