@@ -456,9 +456,9 @@ def build_model(inputs: ModelInputs, priors: DefaultPriors | None = None, *,
         # draws (proportional to 1 / scale) moves nothing but their Student-t prior. Late in a
         # count, when everything else is pinned, that unseen direction mixed slowly across the
         # options' axes (R-hat 1.08, bulk ESS 57 on Germany 2017 with 16 of 16 Länder). The model
-        # samples the draws in coordinates rotated so that this direction is the first axis
-        # (`_null_reflection`: orthogonal, unit Jacobian), and the Student-t density enters as a
-        # potential in place of their standard normal: the same prior, with the ridge on an axis.
+        # samples the draws reflected so that this direction is the first axis (`_null_reflection`:
+        # orthogonal, unit Jacobian), and the Student-t density enters as a potential in place of
+        # their standard normal: the same prior, with the slow direction on an axis of its own.
         reflection = _null_reflection(scale)
         bias_axes = pm.Normal("bias_axes", 0.0, 1.0, dims="option")
         bias_raw = _reflect(bias_axes, reflection)
