@@ -212,7 +212,7 @@ def backtest(election_ids: Sequence[str] | None = None, *, out: str | Path | Non
     """Run every backtestable election; returns (summary, per-election report JSON, skipped)."""
     say = progress or (lambda message: None)
     ids = list(election_ids) if election_ids else polls.available()
-    skipped, todo, n_polls = {}, [], {}
+    skipped, todo = {}, []
     for eid in ids:
         election = polls.load_any(eid)
         reason = backtestable(election)
@@ -221,13 +221,8 @@ def backtest(election_ids: Sequence[str] | None = None, *, out: str | Path | Non
             say(f"{election.id}: skipped ({reason})")
         else:
             todo.append(eid)
-            n_polls[eid] = len(election.polls)
-    # the elections with the most polls start first: they take longest (sampling grows with the
-    # polls), so the workers finish together instead of one fitting Germany 2021 alone at the end
-    # (alphabetical order left a worker idle 2.5 of 13.5 minutes, measured at commit 86122d1)
-    order = sorted(todo, key=lambda eid: -n_polls[eid])
     args = [(eid, None if out is None else str(out), information_sets, n, seed, force, fit_options, days_before)
-            for eid in order]
+            for eid in todo]
     if scheduler is not None and client is None:
         from dask.distributed import Client
 
@@ -242,7 +237,6 @@ def backtest(election_ids: Sequence[str] | None = None, *, out: str | Path | Non
         say(f"running {len(args)} election(s) in local processes")
         with concurrent.futures.ProcessPoolExecutor(max_workers=workers or min(len(args), 2)) as pool:
             reports = list(pool.map(run_election, *zip(*args)))
-    reports = [reports[order.index(eid)] for eid in todo]  # back in the order asked for
     for report in reports:
         say(f"{report['election']['id']}: done")
     return summarise(reports), reports, skipped
