@@ -190,18 +190,18 @@ class FusionModel:
         inputs = model_inputs(election, priors)
         key = graph_key(inputs, priors, undecided)
         if key not in cls._cache:
-            cls._cache[key] = cls(election, priors, undecided=undecided)
+            cls._cache[key] = cls(election, priors, undecided=undecided, inputs=inputs)
             return cls._cache[key]
         shared = cls.__new__(cls)
         shared.__dict__.update(cls._cache[key].__dict__, election=election, inputs=inputs)
         return shared
 
     def __init__(self, election: polls.Election, priors: DefaultPriors | None = None, *,
-                 undecided: str = "modelled") -> None:
+                 undecided: str = "modelled", inputs: ModelInputs | None = None) -> None:
         self.election = election
         self.priors = priors or history_priors(election)
         self.undecided = undecided
-        self.inputs = model_inputs(election, self.priors)
+        self.inputs = inputs if inputs is not None else model_inputs(election, self.priors)  # `for_election` has them
         self.model = build_model(self.inputs, self.priors, undecided=undecided)
         self._compiled = _Compiled()  # shared by every FusionModel reusing this graph
 
