@@ -305,11 +305,12 @@ def _cmd_priors(args: argparse.Namespace) -> int:
     if election is not None:
         carried = carried_house(election, priors.house_carry)
         carried = carried.loc[(carried != 0).any(axis=1), (carried != 0).any(axis=0)]
-        print(f"\nHouse effects carried from {election.previous or 'the previous election'} (prior means, same units):"
-              if len(carried) else "\nNo house effect is carried: no firm of these polls was measured at the previous "
-              "election, or no earlier pair of elections measured how much recurs.")
         if len(carried):
+            print(f"\nHouse effects carried from {election.previous or 'the previous election'} (prior means, same units):")
             print(carried.round(4).to_string())
+        else:
+            print("\nNo house effect is carried: no firm of these polls was measured at the previous election, "
+                  "or no earlier pair of elections measured how much recurs.")
     return 0
 
 

@@ -170,16 +170,17 @@ class DefaultPriors:
 
 
 #: Where each prior's value comes from, for people (`pollmc priors`); "earlier elections" means
-#: the bundled elections held before the one forecast, never itself or a later one.
+#: the bundled elections held before the one forecast, never itself or a later one. The stated
+#: starting values are read from `DefaultPriors`' defaults, so the text follows them.
 PRIOR_SOURCES = {
     "bias_sd": "US polls (sd_race_shared), updated by earlier elections' shared poll errors",
     "house_sd": "US polls (sd_house)",
     "poll_sd": "US polls (sd_poll_beyond_sampling)",
-    "bias_nu": "8 for the US evidence (stated), plus earlier elections' degrees of freedom",
+    "bias_nu": f"{DefaultPriors.bias_nu:g} for the US evidence (stated), plus earlier elections' degrees of freedom",
     "exit_bias_sd": "half of the US bias_sd (stated), updated by earlier elections' exit polls",
-    "exit_bias_nu": "4 (stated), plus earlier elections' exit-poll degrees of freedom",
-    "exit_scale": "0.5 (stated), updated by the spread of earlier elections' exit polls",
-    "exit_scale_nu": "4 (stated), plus the earlier exit polls' degrees of freedom",
+    "exit_bias_nu": f"{DefaultPriors.exit_bias_nu:g} (stated), plus earlier elections' exit-poll degrees of freedom",
+    "exit_scale": f"{DefaultPriors.exit_scale:g} (stated), updated by the spread of earlier elections' exit polls",
+    "exit_scale_nu": f"{DefaultPriors.exit_scale_nu:g} (stated), plus the earlier exit polls' degrees of freedom",
     "house_carry": "slope of firms' deviations on their own at the previous election, earlier pairs",
 }
 
