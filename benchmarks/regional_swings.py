@@ -36,6 +36,7 @@ def main() -> None:
         national = np.log(election.result_shares()[election.options].to_numpy()[everywhere])
         lean = (log_shares - log_shares.mean(axis=1, keepdims=True)) - (national - national.mean())
         swing = lean - baseline[:, everywhere]
+        swing = swing - swing.mean(axis=1, keepdims=True)  # a constant per region is no swing
         swing = swing - weight @ swing
         groups, index = region_groups(election)
         group_swing = np.array([np.average(swing[index == g], axis=0, weights=weight[index == g])

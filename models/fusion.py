@@ -98,7 +98,7 @@ class ModelInputs:
     region_stands: np.ndarray         # (R, K) bool: the option is on the region's ballot (a region
                                       # with a result: it got votes there; else assumed everywhere)
     region_baseline: np.ndarray       # (R, K) each region's log-ratio lean in the previous election
-                                      # (zero-sum over options and, weighted, regions; zero if unknown)
+                                      # (weighted zero-sum over the regions where known; zero if unknown)
     error_scale: np.ndarray           # (K,) sqrt((1 - p) / p) at each option's reference share p:
                                       # poll-error scales times this are log-share scales
     notes: list[str] = field(default_factory=list)
@@ -236,10 +236,11 @@ def region_groups(election: polls.Election) -> tuple[list[str], np.ndarray]:
 
 def regional_baseline(election: polls.Election, weight: np.ndarray, stands: np.ndarray) -> tuple[np.ndarray, str]:
     """Each region's lean in the previous election: its log shares minus the national ones,
-    centred over options and (size-weighted) over regions, through each option's predecessor.
-    Zero for a region the previous election does not have and for an option it does not have
-    or that is not on every ballot (`stands`). The model then reads a region's shares as its
-    previous lean plus a swing (a swing model)."""
+    through each option's predecessor, centred over the options it has a lean for and, size-
+    weighted, over the regions where the option has one. An option has a lean in a region
+    where it is on the ballot now (`stands`) and its predecessor had votes there before; elsewhere
+    its lean is zero (a typical region's). The model then reads a region's shares as its previous
+    lean plus a swing (a swing model)."""
     R, K = len(election.region_codes), len(election.options)
     baseline = np.zeros((R, K))
     if R == 0:
@@ -259,17 +260,22 @@ def regional_baseline(election: polls.Election, weight: np.ndarray, stands: np.n
         for k, option in enumerate(election.options):
             source = sources[option]
             share = before.loc[code].get(source, np.nan) if isinstance(source, str) else np.nan
-            if np.isfinite(share) and share > 0 and national[k] > 0 and stands[:, k].all():
+            if np.isfinite(share) and share > 0 and national[k] > 0 and stands[r, k]:
                 lean[r, k] = np.log(share) - np.log(national[k])
                 known[r, k] = True
-    matched_rows = known.any(axis=1)
-    usable = known[matched_rows].all(axis=0)  # options with a lean in every matched region
-    lean[:, ~usable] = 0.0
-    lean[matched_rows] -= np.where(usable, lean[matched_rows].sum(axis=1, keepdims=True) / max(usable.sum(), 1), 0.0)
-    lean -= np.where(usable, weight @ lean, 0.0)
-    matched = int(matched_rows.sum())
-    return lean, (f"regions swing from their lean in {previous.id} ({matched} of {R} regions matched; "
-                  f"options without a predecessor there have no lean)")
+    # a constant per region changes no region's shares; per option, the typical region leans nowhere
+    lean -= lean.sum(axis=1, keepdims=True) / np.maximum(known.sum(axis=1, keepdims=True), 1)
+    known_weight = weight @ known
+    lean = np.where(known, lean - (weight @ np.where(known, lean, 0.0)) / np.where(known_weight > 0, known_weight, 1.0), 0.0)
+    matched = int(known.any(axis=1).sum())
+    none = [o for k, o in enumerate(election.options) if not known[:, k].any()]
+    partial = [o for k, o in enumerate(election.options) if known[:, k].any() and not known[:, k].all()]
+    note = f"regions swing from their lean in {previous.id} ({matched} of {R} regions matched"
+    if partial:
+        note += f"; {', '.join(partial)} lean only where on both ballots"
+    if none:
+        note += f"; no lean for {', '.join(none)} (no predecessor with regional votes)"
+    return lean, note + ")"
 
 
 def error_scale(decided: np.ndarray, mask: np.ndarray, prior_mean: np.ndarray, exit_mask: np.ndarray) -> np.ndarray:

@@ -162,24 +162,37 @@ def test_recovery_of_known_bias_house_effects_and_shares(model_2021):
 
 
 def test_regional_leans_groups_and_ballots_of_germany_2021():
-    """The swing baseline is each Land's 2017 lean (zero-sum over options and, weighted, over
-    Länder), East and West are the groups, the SSW stands in Schleswig-Holstein only, and the
-    Greens were not on the ballot in the Saarland (their list was rejected in 2021)."""
+    """The swing baseline is each Land's 2017 lean (size-weighted zero-sum over the Länder where
+    an option has one), East and West are the groups, the SSW stands in Schleswig-Holstein only,
+    and the Greens were not on the ballot in the Saarland (their list was rejected in 2021): they
+    keep their lean in the other 15 Länder. Between two Länder and two options the leans differ
+    exactly as the 2017 log shares did."""
     election = polls.load("de-2021-bundestag")
     inputs = model_inputs(election, default_priors())
     assert inputs.groups == ["west", "east"]
     assert [inputs.groups[g] for g in inputs.region_group[-6:]] == ["east"] * 6
-    ssw = inputs.options.index("SSW")
+    ssw, greens = inputs.options.index("SSW"), inputs.options.index("GRUENE")
     assert inputs.region_stands[:, ssw].tolist() == [r == "SH" for r in inputs.regions]
     absent = {(inputs.regions[r], inputs.options[k]) for r, k in zip(*np.nonzero(~inputs.region_stands))}
     assert absent == {(r, "SSW") for r in inputs.regions if r != "SH"} | {("SL", "GRUENE")}
     lean = inputs.region_baseline
-    np.testing.assert_allclose(lean.sum(axis=1), 0, atol=1e-12)
-    np.testing.assert_allclose(inputs.region_weight @ lean, 0, atol=1e-12)
-    assert np.all(lean[:, ssw] == 0) and np.all(lean[:, inputs.options.index("GRUENE")] == 0)  # not on every ballot
+    has_lean = inputs.region_stands.copy()
+    has_lean[:, ssw] = False  # no predecessor
+    np.testing.assert_allclose(inputs.region_weight @ np.where(has_lean, lean, 0), 0, atol=1e-12)
+    assert np.all(lean[~has_lean] == 0) and np.all(lean[has_lean] != 0)
+    before = polls.load("de-2017-bundestag").regional_shares()
+    for a, b in [("HH", "BY"), ("SH", "TH"), ("NW", "BE")]:
+        for j, k in [("GRUENE", "UNION"), ("AFD", "SPD")]:
+            ra, rb = inputs.regions.index(a), inputs.regions.index(b)
+            kj, kk = inputs.options.index(j), inputs.options.index(k)
+            double = lean[ra, kj] - lean[ra, kk] - lean[rb, kj] + lean[rb, kk]
+            expected = np.log(before.loc[a, j] * before.loc[b, k] / (before.loc[a, k] * before.loc[b, j]))
+            assert double == pytest.approx(expected, abs=1e-12), (a, b, j, k)
+    assert lean[inputs.regions.index("HH"), greens] > 0.3  # the Greens' Hamburg lean, lost before
     union, afd = inputs.options.index("UNION"), inputs.options.index("AFD")
     new_lander = [inputs.regions.index(r) for r in ("BB", "MV", "SN", "ST", "TH")]
-    assert lean[new_lander, afd].min() > 0.3 and lean[new_lander, union].max() < 0  # as in 2017
+    assert (lean[new_lander, afd] - lean[new_lander, union]).min() > 0.3  # as in 2017
+    assert any("GRUENE lean only where on both ballots" in note for note in inputs.notes)
 
 
 def test_regions_without_a_previous_regional_result_have_no_lean():

@@ -1156,8 +1156,8 @@ def _regional_2009(b: Built) -> list[str]:
         "",
         "Why the file exists: de-2013-bundestag's model reads each Land's 2009 shares against the national ones as "
         "that Land's lean (`models.fusion.regional_baseline`), so 2013's Länder are modelled as a swing from their "
-        "2009 lean. An option takes a lean only from a previous figure above 0 in every Land, so a party that was "
-        "not on every Land's ballot in 2009 gives its 2013 successor no lean.",
+        "2009 lean. An option takes a lean in a Land from a previous figure above 0 there, so the Piratenpartei, "
+        "not on the 2009 ballot in Sachsen, gives its 2013 successor a lean in the other 15 Länder.",
         "",
     ]
     return out
