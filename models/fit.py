@@ -24,6 +24,7 @@ import pytensor
 
 import models.digamma  # noqa: F401  registers a digamma numba can cache, so the compiled model is cached whole
 import polls
+from models.callback_cache import cached_callbacks
 from models.fusion import (
     ModelInputs,
     build_model,
@@ -238,7 +239,7 @@ class FusionModel:
             # numba's fastmath lets LLVM reassociate sums differently in a fresh compile and in one
             # loaded from the cache, so the same seed gave different draws (measured: cold and warm
             # runs differed in every draw); without it the draws are identical across processes
-            with pytensor.config.change_flags(numba__fastmath=False):
+            with pytensor.config.change_flags(numba__fastmath=False), cached_callbacks():
                 self._compiled.nutpie = nutpie.compile_pymc_model(self.model, freeze_model=False)
             self._compiled.seconds = time.perf_counter() - start
 
