@@ -14,7 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import polls
-from models.fit import DiagnosticsError, check_diagnostics, require_passing
+from models.fit import DiagnosticsError, check_diagnostics, more_chains_seed, require_passing
 from models.fusion import _null_reflection, _reflect, _t_minus_normal, model_inputs, previous_prior
 from models.infosets import election_night, parse_information_set
 from models.priors import default_priors, poll_error_evidence
@@ -142,6 +142,24 @@ def test_default_runs_rerun_longer_when_the_short_run_fails(model_2021, monkeypa
     assert "after a shorter run failed" in str(fit.diagnostics)
     once = model_2021.fit("polls", seed=3, chains=2, draws=20, tune=50, ess_min=50, rhat_max=1.05)
     assert not once.diagnostics.passed and not once.diagnostics.earlier_runs  # explicit settings: one run
+
+
+@pytest.mark.slow
+def test_a_failed_short_run_is_judged_again_with_as_many_new_chains(model_2021, monkeypatch):
+    """The run after a failed short run adds chains from a seed drawn from the first (none repeats
+    a first-run chain) and the gate judges all of them together."""
+    short = {"draws": 20, "tune": 50, "target_accept": 0.8}
+    monkeypatch.setattr("models.fit.RUNS", (short, {**short, "more_chains": True}))
+    fit = model_2021.fit("polls", seed=3, chains=2, ess_min=10**6)
+    assert fit.diagnostics.chains == 4 and fit.diagnostics.draws == 20
+    assert fit.idata.posterior.sizes["chain"] == 4 and list(fit.idata.posterior.chain.values) == [0, 1, 2, 3]
+    assert fit.idata.sample_stats.sizes["chain"] == 4
+    assert fit.idata.attrs["seed"] == 3 and fit.idata.attrs["more_chains_seed"] == more_chains_seed(3) != 3
+    shares = fit.idata.posterior["shares"].values
+    assert all(not np.array_equal(shares[a], shares[b]) for a in range(4) for b in range(a))
+    assert len(fit.diagnostics.earlier_runs) == 1
+    assert fit.diagnostics.earlier_runs[0].startswith("2 x 20 draws after 50 tuning steps (target_accept 0.8)")
+    assert not fit.diagnostics.passed and any("bulk ESS" in failure for failure in fit.diagnostics.failures)
 
 
 @pytest.mark.slow
