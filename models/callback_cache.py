@@ -50,8 +50,8 @@ def callback_key(py_func: Callable) -> str | None:
     if extract is None or not hasattr(extract, "py_func"):
         return None
     inner = _cells(extract.py_func)
-    graph = inner.get("inner")
-    graph_key = CACHED_SRC_FUNCTIONS.get(getattr(graph, "py_func", None)) if graph is not None else None
+    graph = getattr(inner.get("inner"), "py_func", None)  # the compiled graph nutpie calls
+    graph_key = CACHED_SRC_FUNCTIONS.get(graph) if graph is not None else None
     if graph_key is None:
         return None
     layout = [(name, ndim, str(dtype)) for name, ndim, _, dtype in inner.get("shared_metadata", ())]

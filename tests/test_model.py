@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import types
 
 import numpy as np
 import pymc as pm
@@ -14,6 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import polls
+from models.callback_cache import callback_key
 from models.fit import DiagnosticsError, check_diagnostics, more_chains_seed, require_passing
 from models.fusion import _null_reflection, _reflect, _t_minus_normal, model_inputs, previous_prior
 from models.infosets import election_night, parse_information_set
@@ -259,3 +261,18 @@ def test_the_reflected_prior_is_the_student_t_prior():
     difference = pytensor.function([z], potential_and_normal - student_t, mode="FAST_COMPILE")
     totals = [difference(draw) for draw in np.random.default_rng(3).normal(size=(5, 5)) * 2]
     np.testing.assert_allclose(totals, totals[0], atol=1e-9)  # the same constant for every draw
+
+
+def test_callbacks_not_built_by_nutpie_get_no_cache_key():
+    """Only nutpie's callbacks around a graph PyTensor caches are filed under a key
+    (`models.callback_cache`); anything else compiles as numba would."""
+
+    def plain(x):
+        return x
+
+    extract = types.SimpleNamespace(py_func=plain)
+
+    def closure(x):
+        return extract, x
+
+    assert callback_key(plain) is None and callback_key(closure) is None
