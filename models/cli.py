@@ -244,11 +244,10 @@ def _save_forecast(args: argparse.Namespace, election: polls.Election, result) -
     keep = np.sort(rng.choice(sim.sizes["draw"], min(SAVED_DRAWS, sim.sizes["draw"]), replace=False))
     shares = pd.DataFrame(sim["shares"].values[keep] * 100, columns=election.options)
     seats = pd.DataFrame(sim["seats"].values[keep], columns=election.party_codes)
-    settings = _fit_options(args)
     metadata = {"name": Path(args.save).stem, "author": f"pollmc {version('pollmc')}",
                 "made": dt.date.today().isoformat(), "knew": result.information_set.name,
                 "source": (f"pollmc forecast {election.id} --information-set '{result.information_set.name}', seed "
-                           f"{args.seed}, {settings['chains']}x{result.fit.diagnostics.draws} posterior draws, "
+                           f"{args.seed}, {result.fit.diagnostics.chains}x{result.fit.diagnostics.draws} posterior draws, "
                            f"{args.simulations:,} "
                            f"simulated elections of which {len(keep):,} are saved")}
     try:
@@ -326,8 +325,9 @@ def _information_sets(args: argparse.Namespace, election: polls.Election) -> lis
 
 
 def _add_fit_options(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--draws", type=int, help="posterior draws per chain (default: 1000 after 300 tuning steps, "
-                   "then 2000 after 1000 and 4000 after 2000 while the diagnostics fail; given, one run)")
+    p.add_argument("--draws", type=int, help="posterior draws per chain (default: 1000 after 300 tuning steps; "
+                   "while the diagnostics fail, as many chains again judged with those, then 2000 after 1000 "
+                   "and 4000 after 2000; given, one run)")
     p.add_argument("--tune", type=int, help="tuning steps per chain (default: see --draws)")
     p.add_argument("--chains", type=int, default=4, help="chains (default 4)")
     p.add_argument("--sampler", choices=("auto", "nutpie", "pymc"), default="auto",

@@ -111,7 +111,7 @@ class Diagnostics:
 
     def __str__(self) -> str:
         state = "passed" if self.passed else "FAILED: " + "; ".join(self.failures)
-        earlier = f" (after a shorter run failed: {'; '.join(self.earlier_runs)})" if self.earlier_runs else ""
+        earlier = f" (after an earlier run failed: {'; '.join(self.earlier_runs)})" if self.earlier_runs else ""
         return (f"R-hat max {self.max_rhat:.3f}, ESS bulk min {self.min_ess_bulk:.0f}, "
                 f"tail min {self.min_ess_tail:.0f}, {self.divergences} divergences "
                 f"({self.chains} chains x {self.draws} draws): {state}{earlier}")

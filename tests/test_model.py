@@ -141,7 +141,7 @@ def test_default_runs_rerun_longer_when_the_short_run_fails(model_2021, monkeypa
     assert fit.diagnostics.passed and fit.diagnostics.draws == 400
     assert len(fit.diagnostics.earlier_runs) == 1
     assert "2 x 20 draws after 50 tuning steps (target_accept 0.8)" in fit.diagnostics.earlier_runs[0]
-    assert "after a shorter run failed" in str(fit.diagnostics)
+    assert "after an earlier run failed" in str(fit.diagnostics)
     once = model_2021.fit("polls", seed=3, chains=2, draws=20, tune=50, ess_min=50, rhat_max=1.05)
     assert not once.diagnostics.passed and not once.diagnostics.earlier_runs  # explicit settings: one run
 
