@@ -266,43 +266,34 @@ class FusionModel:
             runs = tuple({**run, "target_accept": target_accept} for run in runs)
         info = parse_information_set(information_set, self.election)
         packed = pack_data({**self.data_for(info), **(data or {})})
+        gated = [*(rv.name for rv in self.model.free_RVs), "shares"]  # what the diagnostics gate checks
         earlier: list[str] = []
         seconds: dict[str, float] = {}
-        previous: Fit | None = None
+        previous: az.InferenceData | None = None
         for run in runs:
             settings = {k: v for k, v in run.items() if k != "more_chains"}
             pooled = run.get("more_chains", False) and previous is not None
-            fit = self._fit_once(info, packed, chains=chains, seed=more_chains_seed(seed) if pooled else seed,
-                                 sampler=sampler, progress=progress, rhat_max=rhat_max, ess_min=ess_min, **settings)
-            if pooled:
-                fit = self._with_more_chains(previous, fit, rhat_max=rhat_max, ess_min=ess_min)
-            fit.diagnostics.earlier_runs = list(earlier)
-            seconds = {k: seconds.get(k, 0.0) + fit.seconds.get(k, 0.0) for k in {*seconds, *fit.seconds}}
-            fit.seconds = seconds
-            if fit.diagnostics.passed:
+            idata, run_seconds = self._sample(info, packed, chains=chains, sampler=sampler, progress=progress,
+                                              seed=more_chains_seed(seed) if pooled else seed, **settings)
+            if pooled:  # the new chains judged together with the previous run's
+                more_seed = idata.attrs["seed"]
+                idata = az.concat(previous, idata, dim="chain")
+                idata.attrs.update(previous.attrs, more_chains_seed=more_seed)
+            diagnostics = check_diagnostics(idata, gated, rhat_max=rhat_max, ess_min=ess_min)
+            diagnostics.earlier_runs = list(earlier)
+            seconds = {k: seconds.get(k, 0.0) + run_seconds.get(k, 0.0) for k in {*seconds, *run_seconds}}
+            fit = Fit(self.election, info, idata, diagnostics, idata.attrs["sampler"], seconds, self.inputs)
+            if diagnostics.passed:
                 break
-            earlier.append(f"{fit.diagnostics.chains} x {run['draws']} draws after {run['tune']} tuning steps "
-                           f"(target_accept {run['target_accept']:g}): "
-                           + ", ".join(fit.diagnostics.failures))
-            previous = fit
+            earlier.append(f"{diagnostics.chains} x {run['draws']} draws after {run['tune']} tuning steps "
+                           f"(target_accept {run['target_accept']:g}): " + ", ".join(diagnostics.failures))
+            previous = idata
         return fit
 
-    def _with_more_chains(self, first: Fit, more: Fit, *, rhat_max: float, ess_min: float) -> Fit:
-        """`first` and `more` (the same settings, new chains) as one fit, judged on all chains."""
-        idata = az.concat(first.idata, more.idata, dim="chain")
-        idata.attrs.update(first.idata.attrs, more_chains_seed=more.idata.attrs["seed"])
-        diagnostics = check_diagnostics(idata, self._gated, rhat_max=rhat_max, ess_min=ess_min)
-        return Fit(self.election, first.information_set, idata, diagnostics, first.sampler, more.seconds,
-                   self.inputs)
-
-    @property
-    def _gated(self) -> list[str]:
-        """The quantities the diagnostics gate checks: every free parameter and the shares."""
-        return [*(rv.name for rv in self.model.free_RVs), "shares"]
-
-    def _fit_once(self, info: InformationSet, packed: dict[str, np.ndarray], *, draws: int, tune: int, chains: int,
-                  seed: int, sampler: str, target_accept: float, progress: bool, rhat_max: float,
-                  ess_min: float) -> Fit:
+    def _sample(self, info: InformationSet, packed: dict[str, np.ndarray], *, draws: int, tune: int, chains: int,
+                seed: int, sampler: str, target_accept: float,
+                progress: bool) -> tuple[az.InferenceData, dict[str, float]]:
+        """One sampler run: the posterior (labelled in `attrs`) and the seconds it took by stage."""
         if sampler == "auto":
             sampler = "nutpie" if nutpie_available() else "pymc"
         seconds: dict[str, float] = {}
@@ -332,5 +323,4 @@ class FusionModel:
             raise ValueError(f"unknown sampler '{sampler}' (auto, nutpie, pymc)")
         idata.attrs.update(election=self.election.id, information_set=info.name, sampler=sampler, seed=seed,
                            undecided=self.undecided)
-        diagnostics = check_diagnostics(idata, self._gated, rhat_max=rhat_max, ess_min=ess_min)
-        return Fit(self.election, info, idata, diagnostics, sampler, seconds, self.inputs)
+        return idata, seconds
