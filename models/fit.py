@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import importlib.util
 import time
-import warnings
 from dataclasses import dataclass, field
 
 import arviz as az
@@ -36,6 +35,7 @@ from models.fusion import (
 )
 from models.history import history_priors
 from models.infosets import InformationSet, parse_information_set
+from models.mcmc_stats import gate_statistics
 from models.priors import DefaultPriors
 
 __all__ = ["Diagnostics", "DiagnosticsError", "Fit", "FusionModel", "check_diagnostics", "require_passing"]
@@ -119,27 +119,30 @@ class Diagnostics:
 
 def check_diagnostics(idata: az.InferenceData, var_names: list[str] | None = None, *,
                       rhat_max: float = RHAT_MAX, ess_min: float = ESS_MIN) -> Diagnostics:
-    """R-hat and bulk/tail ESS of every listed variable (worst element of each), and divergences."""
+    """R-hat and bulk/tail ESS of every listed variable (worst element of each), and divergences.
+
+    The statistics are ArviZ's (rank-normalized split R-hat, bulk and tail ESS), computed for all
+    elements at once by `models.mcmc_stats` (ArviZ 0.2x loops over them in Python, 0.9 s a fit)."""
     posterior = idata.posterior if var_names is None else idata.posterior[var_names]
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)  # constant elements of zero-sum vectors
-        rhat = az.rhat(posterior)
-        bulk = az.ess(posterior, method="bulk")
-        tail = az.ess(posterior, method="tail")
+    chains, draws = posterior.sizes["chain"], posterior.sizes["draw"]
+    blocks = {name: posterior[name].transpose("chain", "draw", ...).values.reshape(chains, draws, -1)
+              for name in posterior.data_vars}
+    rhat, bulk, tail = gate_statistics(np.concatenate(list(blocks.values()), axis=2))
     rows = {}
-    for name in posterior.data_vars:
-        values = posterior[name].values
-        varying = values.reshape(values.shape[0] * values.shape[1], -1).std(axis=0) > 0
+    start = 0
+    for name, values in blocks.items():
+        elements = slice(start, start + values.shape[2])
+        start = elements.stop
+        varying = values.reshape(chains * draws, -1).std(axis=0) > 0
         if not varying.any():  # a constant (e.g. shares once every region is counted): nothing to mix
             continue
-        r, b, t = (np.asarray(stat[name].values).reshape(-1)[varying] for stat in (rhat, bulk, tail))
-        rows[name] = {"r_hat": float(r.max()), "ess_bulk": float(b.min()), "ess_tail": float(t.min())}
+        rows[name] = {"r_hat": float(rhat[elements][varying].max()), "ess_bulk": float(bulk[elements][varying].min()),
+                      "ess_tail": float(tail[elements][varying].min())}
     table = pd.DataFrame.from_dict(rows, orient="index")
     diverging = int(idata.sample_stats["diverging"].sum()) if "diverging" in idata.sample_stats else 0
     return Diagnostics(max_rhat=float(table["r_hat"].max()), min_ess_bulk=float(table["ess_bulk"].min()),
                        min_ess_tail=float(table["ess_tail"].min()), divergences=diverging,
-                       draws=idata.posterior.sizes["draw"], chains=idata.posterior.sizes["chain"], table=table,
-                       rhat_max=rhat_max, ess_min=ess_min)
+                       draws=draws, chains=chains, table=table, rhat_max=rhat_max, ess_min=ess_min)
 
 
 @dataclass
