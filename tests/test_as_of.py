@@ -15,6 +15,9 @@ from models.fit import FusionModel
 from models.infosets import InformationSet, parse_information_set
 from polls.election import PUBLICATION_LAG_DAYS
 
+# tests share a module-scoped fixture: one worker runs them all (`--dist loadgroup`)
+pytestmark = pytest.mark.xdist_group("test_as_of")
+
 
 @pytest.fixture(scope="module")
 def se_2022():

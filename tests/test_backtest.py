@@ -12,6 +12,9 @@ import polls
 from models.backtest import backtest, backtestable, pit_check, stage, summarise
 from models.simulate import PosteriorDraws, simulate, simulate_counts
 
+# tests share a module-scoped fixture: one worker runs them all (`--dist loadgroup`)
+pytestmark = pytest.mark.xdist_group("test_backtest")
+
 
 def test_2016_is_not_backtestable_and_says_why():
     assert backtestable(polls.load("kz-2016-mazhilis")) == "no pre-election polls"

@@ -13,6 +13,9 @@ from models.external import quantile_crps, read_forecast, score_external, write_
 from models.simulate import PosteriorDraws, simulate
 from polls.errors import DataError
 
+# tests share a module-scoped fixture: one worker runs them all (`--dist loadgroup`)
+pytestmark = pytest.mark.xdist_group("test_external")
+
 
 @pytest.fixture(scope="module")
 def kz_2021():

@@ -13,6 +13,9 @@ from models.browser_check import check_page, find_chromium
 from models.forecast import forecast, run
 from models.report import REPORT_FILES, ReportExistsError, report_data, write_report
 
+# tests share a module-scoped fixture: one worker runs them all (`--dist loadgroup`)
+pytestmark = pytest.mark.xdist_group("test_report")
+
 SETS = ["polls", "polls+exit", "polls+exit+regions:4", "polls+exit+regions"]
 N = 20_000
 

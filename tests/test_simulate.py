@@ -16,6 +16,9 @@ from models.simulate import (
     simulate_counts,
 )
 
+# tests share a module-scoped fixture: one worker runs them all (`--dist loadgroup`)
+pytestmark = pytest.mark.xdist_group("test_simulate")
+
 
 @pytest.fixture(scope="module")
 def draws_2021() -> PosteriorDraws:
