@@ -24,6 +24,7 @@ import pytensor
 import models.digamma  # noqa: F401  registers a digamma numba can cache, so the compiled model is cached whole
 import polls
 from models.callback_cache import cached_callbacks
+from models.function_cache import compile_with_cache, function_cache_folder
 from models.fusion import (
     ModelInputs,
     build_model,
@@ -251,7 +252,8 @@ class FusionModel:
             # loaded from the cache, so the same seed gave different draws (measured: cold and warm
             # runs differed in every draw); without it the draws are identical across processes
             with pytensor.config.change_flags(numba__fastmath=False), cached_callbacks():
-                self._compiled.nutpie = nutpie.compile_pymc_model(self.model, freeze_model=False)
+                self._compiled.nutpie = compile_with_cache(
+                    lambda: nutpie.compile_pymc_model(self.model, freeze_model=False), function_cache_folder())
             self._compiled.seconds = time.perf_counter() - start
 
     def fit(self, information_set: str | InformationSet = "polls", *, draws: int | None = None,
@@ -310,6 +312,8 @@ class FusionModel:
             # the numba backend lists its data as `shared_data`, the JAX backend (a PyFuncModel) as
             # `_shared_data`; either accepts only the names its functions use
             known = getattr(compiled, "shared_data", None) or getattr(compiled, "_shared_data", {})
+            if missing := set(known) - set(packed):  # a compile loaded from the cache holds another run's data
+                raise RuntimeError(f"the compiled model reads data this fit does not set: {sorted(missing)}")
             compiled = compiled.with_data(**{k: v for k, v in packed.items() if k in known})
             start = time.perf_counter()
             idata = nutpie.sample(compiled, draws=draws, tune=tune, chains=chains, seed=seed,

@@ -1,6 +1,7 @@
 """The same seed gives the same report.json, byte for byte, in two fresh processes: the first
 compiles the model into an empty cache, the second loads it from there (the case that once
-differed, through numba's fastmath), nutpie's callbacks included (`models.callback_cache`)."""
+differed, through numba's fastmath), nutpie's callbacks and compiled functions included
+(`models.callback_cache`, `models.function_cache`)."""
 
 from __future__ import annotations
 
@@ -24,6 +25,8 @@ def test_report_json_identical_across_processes_cold_and_warm_cache(tmp_path):
              "--out", str(out)], env=env, capture_output=True, text=True, timeout=900)
         assert done.returncode in (0, 3), done.stderr  # 3: short chains failed the gate; the file is still written
         outputs.append((out / "report.json").read_bytes())
-        # the cold run saved nutpie's two callbacks (models.callback_cache), the warm run loaded them
+        # the cold run saved nutpie's two callbacks (models.callback_cache) and its two compiled
+        # functions, in one file (models.function_cache); the warm run loaded them
         assert len(list((tmp_path / "cache").rglob("*pollmc_callback_*.nbi"))) == 2
+        assert len(list((tmp_path / "cache").rglob("pollmc_functions/*.pkl"))) == 1
     assert outputs[0] == outputs[1]
