@@ -20,6 +20,7 @@ import os
 import pickle
 import tempfile
 import threading
+import warnings
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from importlib.metadata import version
@@ -119,7 +120,7 @@ def compile_key(inputs: list[Variable], outputs: list[Variable], givens: list[tu
 
 
 class _Mismatch(Exception):
-    """The cached pair does not fit this compile: start again without the cache."""
+    """The pair on file does not fit this compile: compile afresh and file the new pair."""
 
 
 _SWAP = threading.Lock()
@@ -159,7 +160,11 @@ def cached_functions(folder: Path, *, load: bool = True) -> Iterator[None]:
             pymc.pytensorf.compile = original
         keys = [key for key, _ in calls]
         if calls and not on_file and None not in keys:
-            _save(folder / f"{keys[0]}.pkl", {"keys": keys, "functions": [f for _, f in calls]})
+            try:
+                _save(folder / f"{keys[0]}.pkl", {"keys": keys, "functions": [f for _, f in calls]})
+            except (OSError, pickle.PicklingError, TypeError, AttributeError) as error:  # the compile stands
+                warnings.warn(f"pollmc: the compiled model could not be cached in {folder} ({error}); "
+                              "the next run compiles it again", RuntimeWarning, stacklevel=3)
 
 
 def function_cache_folder() -> Path:

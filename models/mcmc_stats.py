@@ -14,7 +14,7 @@ from __future__ import annotations
 import numpy as np
 from scipy import fft, special, stats
 
-__all__ = ["ess_bulk", "ess_tail", "gate_statistics", "rhat_rank"]
+__all__ = ["gate_statistics"]
 
 
 def _split_chains(values: np.ndarray) -> np.ndarray:
@@ -99,21 +99,6 @@ def _ess(values: np.ndarray) -> np.ndarray:
     constant = values.max(axis=(1, 2)) - values.min(axis=(1, 2)) < np.finfo(float).resolution
     ess[constant] = size
     return ess
-
-
-def rhat_rank(values: np.ndarray) -> np.ndarray:
-    """Rank-normalized split R-hat, the larger of bulk and folded (tail), of each quantity."""
-    return gate_statistics(values)[0]
-
-
-def ess_bulk(values: np.ndarray) -> np.ndarray:
-    """Bulk effective sample size (rank-normalized split chains) of each quantity."""
-    return gate_statistics(values)[1]
-
-
-def ess_tail(values: np.ndarray, prob: tuple[float, float] = (0.05, 0.95)) -> np.ndarray:
-    """Tail effective sample size: the smaller ESS of the indicators of the two quantiles."""
-    return gate_statistics(values, prob)[2]
 
 
 def gate_statistics(values: np.ndarray,

@@ -91,3 +91,12 @@ def test_an_unreadable_file_is_compiled_over(tmp_path, content):
     (function,) = compile_with_cache(lambda: (pymc.pytensorf.compile(inputs, outputs, mode="NUMBA"),), tmp_path)
     assert float(function(np.zeros(3))[0]) == pytest.approx(5.0)
     assert (tmp_path / f"{key}.pkl").stat().st_size > 100
+
+
+def test_a_cache_that_cannot_be_written_warns_and_the_compile_stands(tmp_path):
+    blocked = tmp_path / "a file, not a folder"
+    blocked.write_text("")
+    inputs, outputs = graph()
+    with pytest.warns(RuntimeWarning, match="could not be cached"):
+        (function,) = compile_with_cache(lambda: (pymc.pytensorf.compile(inputs, outputs, mode="NUMBA"),), blocked)
+    assert float(function(np.zeros(3))[0]) == pytest.approx(5.0)
