@@ -6,11 +6,13 @@ the trace); the numba code they compile to was already cached. Inside `cached_fu
 these two calls of `pymc.pytensorf.compile` are answered from a pickle of both compiled functions
 (pickled together: they share the data containers), filed under a key of the graphs they were
 asked to compile (`compile_key`: every operation with its parameters, every constant's bytes, every
-input's type, the shared variables' names and types) and of the versions of the packages that
-compile them. A graph holding anything `compile_key` cannot describe gets no key and is compiled as
-before; a pair whose second graph differs from the one on file is compiled as before as well.
-Loading a pickle runs no rewrite and gives the same numba code, so the draws are identical
-(`tests/test_same_seed.py` compares a cold and a warm process byte for byte).
+input's type, the shared variables' names and types, the substitutions), of the mode and the flags
+that steer rewriting, and of the versions of the packages that compile them. A graph holding
+anything `compile_key` cannot describe gets no key and is compiled as before; a pair whose second
+graph differs from the one on file is compiled afresh and filed in its place; a folder that cannot
+be written costs a warning, not the compile. Loading a pickle runs no rewrite and gives the same
+numba code, so the draws are identical (`tests/test_same_seed.py` compares a cold and a warm
+process byte for byte).
 """
 
 from __future__ import annotations
