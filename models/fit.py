@@ -56,7 +56,7 @@ ESS_MIN = 400
 #: are kept in `Diagnostics.earlier_runs`.
 SHORT_RUN = {"draws": 1000, "tune": 300, "target_accept": 0.85}
 CAREFUL_RUN = {"draws": 2000, "tune": 1000, "target_accept": 0.95}
-RUNS = (SHORT_RUN, {**SHORT_RUN, "more_chains": True}, CAREFUL_RUN, {"draws": 4000, "tune": 2000, "target_accept": 0.95})
+RUNS = (SHORT_RUN, {**SHORT_RUN, "more_chains": True}, CAREFUL_RUN, {**CAREFUL_RUN, "draws": 4000, "tune": 2000})
 
 
 def more_chains_seed(seed: int) -> int:

@@ -86,27 +86,28 @@ def _graph_description(inputs: list[Variable], outputs: list[Variable], depth: i
     variable `replaced` by a given, a constant, a shared variable or an earlier node)."""
     names: dict[Variable, Any] = {v: ("input", i, _describe(v.type, depth + 1)) for i, v in enumerate(inputs)}
     names.update({v: ("given", i, _describe(v.type, depth + 1)) for i, v in enumerate(replaced)})
+
+    def source(variable: Variable) -> Any:
+        if variable not in names:
+            if isinstance(variable, Constant):
+                names[variable] = ("constant", _describe(variable.type, depth + 1),
+                                   _describe(np.asarray(variable.data), depth + 1))
+            elif isinstance(variable, SharedVariable):
+                names[variable] = ("shared", variable.name, _describe(variable.type, depth + 1))
+            else:
+                raise _Undescribed(f"free variable {variable}")
+        return names[variable]
+
     nodes = []
     for index, node in enumerate(io_toposort(inputs, outputs)):
-        sources = []
-        for variable in node.inputs:
-            if variable not in names:
-                if isinstance(variable, Constant):
-                    names[variable] = ("constant", _describe(variable.type, depth + 1),
-                                       _describe(np.asarray(variable.data), depth + 1))
-                elif isinstance(variable, SharedVariable):
-                    names[variable] = ("shared", variable.name, _describe(variable.type, depth + 1))
-                else:
-                    raise _Undescribed(f"free variable {variable}")
-            sources.append(names[variable])
-        for position, output in enumerate(node.outputs):
-            names[output] = ("node", index, position)
-        nodes.append((_describe(node.op, depth + 1), tuple(sources)))
-    return tuple(nodes), tuple(names.get(o, ("unknown",)) for o in outputs)
+        sources = tuple(source(variable) for variable in node.inputs)
+        names.update({output: ("node", index, position) for position, output in enumerate(node.outputs)})
+        nodes.append((_describe(node.op, depth + 1), sources))
+    return tuple(nodes), tuple(source(output) for output in outputs)
 
 
-def compile_key(inputs: list[Variable], outputs: list[Variable], givens: list[tuple[Variable, Variable]] = (),
-              mode: Any = None) -> str | None:
+def compile_key(inputs: list[Variable], outputs: list[Variable],
+                givens: list[tuple[Variable, Variable]] = (), mode: Any = None) -> str | None:
     """The cache key of compiling `outputs` from `inputs` (with `givens` substituted, as
     `pytensor.function` takes them), or None if the graph holds something this module cannot
     describe."""
@@ -146,7 +147,7 @@ def cached_functions(folder: Path, *, load: bool = True) -> Iterator[None]:
                 on_file.update(_load(folder / f"{key}.pkl"))
             position = len(calls)
             keys, functions = on_file.get("keys", ()), on_file.get("functions", ())
-            if position < len(keys) and key is not None and keys[position] == key:
+            if position < len(keys) and keys[position] == key:
                 function = functions[position]
             elif on_file:  # a pair on file whose next graph differs: its shared data cannot be mixed
                 raise _Mismatch

@@ -124,7 +124,6 @@ def gate_statistics(values: np.ndarray,
     else:
         rhat = nan
     bulk = _ess(bulk_z)
-    pooled = values.reshape(k, -1)
-    tail = np.minimum(*(_ess(_split_chains((values <= np.quantile(pooled, p, axis=1)[:, None, None]).astype(float)))
-                        for p in prob))
+    quantiles = np.quantile(values.reshape(k, -1), prob, axis=1)  # (2, k), one pass for both
+    tail = np.minimum(*(_ess(_split_chains((values <= q[:, None, None]).astype(float))) for q in quantiles))
     return tuple(np.where(invalid, np.nan, statistic) for statistic in (rhat, bulk, tail))

@@ -26,6 +26,8 @@ def test_keys_are_stable_and_see_constants_shared_names_and_operations():
     assert compile_key([x], [pt.log(x)]) != compile_key([x], [pt.exp(x)])
     inputs, outputs = graph()
     assert compile_key(inputs, outputs, mode="NUMBA") != key
+    # an output that no operation computes (a constant passed straight through) is described too
+    assert compile_key([x], [x * 2, pt.constant(1.0)]) != compile_key([x], [x * 2, pt.constant(2.0)])
 
 
 def test_a_graph_with_something_undescribable_gets_no_key():
