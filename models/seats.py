@@ -2,8 +2,8 @@
 
 `allocate(votes, seats, method, ...)` takes votes (integers) or shares (floats) with the lists
 on the last axis, in registration order, and returns integer seats of the same shape. One call
-handles a million simulated elections: the work is array operations over all draws at once,
-with at most a few dozen passes for the highest-averages methods, never a loop per draw.
+handles a million simulated elections: the arguments are checked here, then one compiled pass
+over the elections applies the law to each (`models.seat_kernel`), never a Python loop per draw.
 
 Conventions (tested in tests/test_seats_*.py):
 - A list exactly at the threshold passes.
@@ -23,7 +23,7 @@ Conventions (tested in tests/test_seats_*.py):
   the count gives fewer) or `"exact"` (it receives exactly the minimum).
 - If no list passes, the threshold is waived (`if_none_pass="all_lists"`).
 
-This module has no PyMC, no I/O and no pandas: plain numpy in, numpy out.
+This module has no PyMC, no I/O and no pandas: plain numpy in, numpy out (numba inside).
 """
 
 from __future__ import annotations
@@ -35,6 +35,8 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from models import seat_kernel
+
 __all__ = ["DIVISOR_METHODS", "METHODS", "QUOTA_METHODS", "admitted_rule", "allocate", "allocate_rule", "rule_terms",
            "threshold_passed"]
 
@@ -45,22 +47,6 @@ METHODS = QUOTA_METHODS + DIVISOR_METHODS
 #: The code `polls` gives the 'against all' option (kept here so this module imports nothing).
 AGAINST_ALL = "against_all"
 
-_FRACTION_BITS = 32
-_ONE = np.int64(1) << _FRACTION_BITS
-
-
-def _divisors(method: str, k: NDArray[np.int64], first: tuple[int, int] = (7, 5)) -> NDArray[np.float64]:
-    """Divisor for a list's (k+1)-th seat, on an integer scale so that it is exact in floats.
-    `first` is the modified Sainte-Laguë first divisor as a fraction p/q (1.4 = 7/5): its
-    divisors p/q, 3, 5, ... are scaled by q to p, 3q, 5q, ..."""
-    if method == "dhondt":
-        return (k + 1).astype(np.float64)  # 1, 2, 3, ...
-    if method == "sainte-lague":
-        return (2 * k + 1).astype(np.float64)  # 1, 3, 5, ...
-    p, q = first
-    return np.where(k == 0, float(p), (q * (2 * k + 1)).astype(np.float64))
-
-
 def _first_divisor_fraction(first_divisor: float) -> tuple[int, int]:
     """The first divisor as an exact decimal fraction p/q; checked as `polls` checks it."""
     if not 0 < first_divisor <= 3:
@@ -69,12 +55,6 @@ def _first_divisor_fraction(first_divisor: float) -> tuple[int, int]:
     if fraction.denominator > 1000:
         raise ValueError(f"first_divisor {first_divisor!r} has more than three decimals")
     return fraction.numerator, fraction.denominator
-
-
-def _snap_significand(x: NDArray[np.float64]) -> NDArray[np.float64]:
-    """Round floats to 32 significant bits, so that quotients equal up to rounding compare equal."""
-    mantissa, exponent = np.frexp(x)
-    return np.ldexp(np.rint(mantissa * 2.0**_FRACTION_BITS) / 2.0**_FRACTION_BITS, exponent)
 
 
 def threshold_passed(votes: ArrayLike, threshold: float, base: ArrayLike | None = None,
@@ -87,35 +67,52 @@ def threshold_passed(votes: ArrayLike, threshold: float, base: ArrayLike | None 
     votes = np.asarray(votes)
     n_lists = votes.shape[-1]
     eligible = np.ones(n_lists, bool) if eligible is None else np.broadcast_to(np.asarray(eligible, bool), (n_lists,))
-    flat = np.moveaxis(votes.reshape(-1, n_lists), -1, 0)
-    base_flat = None if base is None else np.broadcast_to(np.asarray(base), votes.shape[:-1]).reshape(-1)
-    passed = _passed(flat, threshold, base_flat, eligible)
-    return np.moveaxis(passed, 0, -1).reshape(votes.shape)
+    rows = np.ascontiguousarray(votes.reshape(-1, n_lists))
+    test = _ThresholdTest(rows, threshold, _base_rows(base, votes.shape), eligible)
+    if test.given.shape[0]:
+        return test.given.reshape(votes.shape)
+    passed = np.empty(rows.shape, bool)
+    seat_kernel.threshold_rows(rows, eligible, test.base, test.exact, test.left, test.right, test.times, passed)
+    return passed.reshape(votes.shape)
 
 
-def _passed(votes: NDArray, threshold: float, base: NDArray | None, eligible: NDArray[np.bool_]) -> NDArray[np.bool_]:
-    """Threshold test on lists-first arrays (n_lists, n_elections).
+def _base_rows(base: ArrayLike | None, shape: tuple[int, ...]) -> NDArray | None:
+    """Each election's threshold base, flat like the rows of votes of that `shape`."""
+    return None if base is None else np.broadcast_to(np.asarray(base), shape[:-1]).reshape(-1)
 
-    Integer votes: votes * 100 >= base * t exactly, with t the decimal the user wrote
-    (`str(float(threshold))`, so 100 * 0.07 is 7.000000000000001, not 7); in int64 when the
-    products fit, else in Python integers, so no vote count or threshold can overflow.
+
+class _ThresholdTest:
+    """How the kernel tests a threshold on rows of votes (elections x lists), given each row's
+    base (None: the votes of eligible lists).
+
+    Integer votes and bases are compared exactly, votes * left >= base * right with
+    left / right = 100 / t for the decimal t the user wrote (`str(float(threshold))`, so 100 *
+    0.07 is 7.000000000000001, not 7): in the kernel's int64 when the products fit, else here in
+    Python integers (`given`), so no vote count or threshold can overflow. Floats compare
+    votes * 100 >= base * t (1 - 1e-12).
     """
-    if base is None:
-        base = (votes if eligible.all() else votes * eligible[:, None]).sum(axis=0)
-    base = np.asarray(base)
-    if np.issubdtype(votes.dtype, np.integer) and np.issubdtype(base.dtype, np.integer):
+
+    def __init__(self, rows: NDArray, threshold: float, base: NDArray | None, eligible: NDArray[np.bool_]) -> None:
+        n_lists = rows.shape[1]
+        integer = rows.dtype.kind in "iu"
+        self.exact = integer and (base is None or base.dtype.kind in "iu")
+        self.base = np.empty(0, rows.dtype) if base is None else np.ascontiguousarray(
+            base, dtype=np.int64 if self.exact else np.float64)
+        self.given = np.empty((0, n_lists), bool)
+        self.left = self.right = 0
+        self.times = float(threshold) * (1.0 - 1e-12)
+        if not self.exact:
+            return
         fraction = Fraction(str(float(threshold)))
         left, right = 100 * fraction.denominator, fraction.numerator
-        largest = max(int(votes.max(initial=0)) * left, int(base.max(initial=0)) * right)
-        if largest >= 2**63:
-            votes, base = votes.astype(object), base.astype(object)
-        passed = np.asarray(votes * left >= base * right, dtype=bool)
-    else:
-        passed = votes * 100.0 >= base * (float(threshold) * (1.0 - 1e-12))
-    passed &= votes > 0
-    if not eligible.all():
-        passed &= eligible[:, None]
-    return passed
+        most = int(rows.max(initial=0))
+        largest_base = most * n_lists if base is None else int(base.max(initial=0))
+        if max(most * left, largest_base * right) < 2**63:
+            self.left, self.right = left, right
+        else:
+            votes = rows.astype(object)
+            bases = (votes * eligible).sum(axis=1) if base is None else base.astype(object)
+            self.given = (votes * left >= bases[:, None] * right) & (rows > 0) & eligible
 
 
 def allocate(
@@ -143,7 +140,7 @@ def allocate(
     method : {"hare", "droop", "dhondt", "sainte-lague", "modified-sainte-lague"}
     threshold : float
         Minimum share in percent of `threshold_base`; 0 for none. With integer votes the
-        comparison is exact for the decimal written (see `_passed`).
+        comparison is exact for the decimal written (see `_ThresholdTest`).
     threshold_base : array (...,), optional
         What the threshold is a share of, per election (e.g. valid votes including 'against
         all'). Default: the votes of all eligible lists.
@@ -183,140 +180,28 @@ def allocate(
     integer = np.issubdtype(votes.dtype, np.integer)
     if not integer and not np.issubdtype(votes.dtype, np.floating):
         raise ValueError(f"votes must be integers or floats, got dtype {votes.dtype}")
-    if not (votes >= 0).all():
-        raise ValueError("votes must not be negative" + ("" if integer else " or NaN"))
 
     shape = votes.shape
     n_lists = shape[-1]
-    # Work lists-first, (n_lists, n_elections): each list's votes are contiguous, so the
-    # sums and comparisons across lists below are a few whole-array operations.
-    v = np.ascontiguousarray(votes.reshape(-1, n_lists).T, dtype=np.int64 if integer else np.float64)
+    rows = np.ascontiguousarray(votes.reshape(-1, n_lists), dtype=np.int64 if integer else np.float64)
     eligible = np.ones(n_lists, bool) if eligible is None else np.broadcast_to(np.asarray(eligible, bool), (n_lists,))
     exempt = np.zeros(n_lists, bool) if exempt is None else np.broadcast_to(np.asarray(exempt, bool), (n_lists,))
-    in_play = v.sum(axis=0) if eligible.all() else (v * eligible[:, None]).sum(axis=0)
-    if not integer and not np.isfinite(in_play).all():
-        raise ValueError("votes must be finite")
-    if integer and v.size and int(v.max()) > (2**62) // (2 * (seats + 1) * n_lists * first[1]):
+    if integer and rows.size and int(rows.max()) > (2**62) // (2 * (seats + 1) * n_lists * first[1]):
         raise ValueError("vote counts too large for exact integer arithmetic")
-    if (in_play == 0).any():
+    threshold_test = _ThresholdTest(rows, threshold, _base_rows(threshold_base, shape), eligible)
+    result = np.empty(rows.shape, np.int64)
+    flags = np.zeros(3, bool)
+    seat_kernel.allocate_rows(
+        rows, integer, seats, METHODS.index(method), np.ascontiguousarray(eligible), np.ascontiguousarray(exempt),
+        threshold_test.base, threshold_test.given, threshold_test.exact, threshold_test.left, threshold_test.right,
+        threshold_test.times, int(runner_up_min_seats or 0), runner_up_reading == "exact", *first, result, flags)
+    if flags[seat_kernel.NEGATIVE_OR_NAN]:
+        raise ValueError("votes must not be negative" + ("" if integer else " or NaN"))
+    if flags[seat_kernel.INFINITE]:
+        raise ValueError("votes must be finite")
+    if flags[seat_kernel.NO_VOTES]:
         raise ValueError("an election with no votes for any list that can win seats")
-    base = None if threshold_base is None else np.broadcast_to(np.asarray(threshold_base), shape[:-1]).reshape(-1)
-
-    admitted = _passed(v, threshold, base, eligible)
-    if exempt.any():
-        admitted |= (exempt & eligible)[:, None] & (v > 0)
-    n_admitted = admitted.sum(axis=0)
-
-    # the runner-up clause and the waived threshold only touch the elections that need them
-    clause_rows = np.flatnonzero(n_admitted == 1) if runner_up_min_seats else np.empty(0, np.intp)
-    runner_up = np.empty(0, np.intp)
-    if clause_rows.size:
-        candidates = np.where(eligible[:, None] & ~admitted[:, clause_rows] & (v[:, clause_rows] > 0),
-                              v[:, clause_rows], -1)
-        best = np.argmax(candidates, axis=0)  # ties: the first registered
-        has_runner_up = candidates[best, np.arange(clause_rows.size)] > 0
-        clause_rows, runner_up = clause_rows[has_runner_up], best[has_runner_up]
-        admitted[runner_up, clause_rows] = True
-    none_rows = np.flatnonzero(n_admitted == 0)
-    if none_rows.size:
-        admitted[:, none_rows] = eligible[:, None] & (v[:, none_rows] > 0)
-
-    counted = np.where(admitted, v, 0)
-    if method in QUOTA_METHODS:
-        result = _largest_remainder(counted, admitted, seats, method, integer)
-    else:
-        result = _highest_averages(counted, admitted, seats, method, integer, first)
-
-    if clause_rows.size:
-        minimum = min(int(runner_up_min_seats), seats)
-        others = admitted[:, clause_rows].copy()
-        others[runner_up, np.arange(clause_rows.size)] = False
-        leader = np.argmax(others, axis=0)
-        got = result[runner_up, clause_rows]
-        new = np.maximum(got, minimum) if runner_up_reading == "floor" else np.full_like(got, minimum)
-        result[runner_up, clause_rows] = new
-        result[leader, clause_rows] = seats - new
-    return np.ascontiguousarray(result.T).reshape(shape)
-
-
-def _whole_and_fraction(counted: NDArray, numerator: int | NDArray, denominator: int,
-                        integer: bool) -> tuple[NDArray[np.int64], NDArray[np.int64], NDArray | np.int64]:
-    """counted * (numerator / denominator) / total, as a whole part and an integer fraction key.
-
-    Returns (whole, fraction_key, scale) with fraction = fraction_key / scale. Integers are
-    exact; floats are rounded to 2**-32.
-    """
-    total = counted.sum(axis=0)
-    if integer:
-        scaled = counted * numerator
-        total = total * denominator
-        return scaled // total, scaled % total, total
-    scaled = counted * (np.asarray(numerator) * (2.0**_FRACTION_BITS / denominator) / total)
-    fixed = np.rint(scaled, out=scaled).astype(np.int64)
-    return fixed >> _FRACTION_BITS, fixed & (_ONE - 1), _ONE
-
-
-def _largest_remainder(counted: NDArray, admitted: NDArray[np.bool_], seats: int, method: str,
-                       integer: bool) -> NDArray[np.int64]:
-    """Whole quotas first, then one seat each for the largest remainders (ties: first registered)."""
-    n_lists = counted.shape[0]
-    whole, remainder, _ = _whole_and_fraction(counted, seats if method == "hare" else seats + 1, 1, integer)
-    left = seats - whole.sum(axis=0)
-    over = np.flatnonzero(left < 0)  # exact Droop with every quota whole: S + 1 seats
-    if over.size:
-        last = n_lists - 1 - np.argmax(whole[::-1, over] > 0, axis=0)
-        whole[last, over] -= 1
-        left[over] += 1
-    # rank the remainders; a key that also encodes registration order has no ties
-    key = np.where(admitted, remainder * n_lists + np.arange(n_lists - 1, -1, -1)[:, None], -1)
-    ahead = np.zeros(key.shape, np.int16)
-    for i in range(n_lists):
-        np.add(ahead, key[i] > key, out=ahead)
-    whole += ahead < left
-    return whole
-
-
-def _highest_averages(counted: NDArray, admitted: NDArray[np.bool_], seats: int, method: str,
-                      integer: bool, first: tuple[int, int] = (7, 5)) -> NDArray[np.int64]:
-    """The `seats` largest quotients votes / divisor; ties to the first registered.
-
-    Starts from the seats whose quotients reach a common cut c (exact for integers, to 2**-32
-    of a seat for floats), chosen so that they add up to about S: c = V / (S + n/2) for
-    D'Hondt with n lists in the count, c = V / S for Sainte-Laguë. Then it hands seats out
-    (or takes them back) one quotient at a time, only in the elections still off.
-    """
-    if method == "dhondt":  # quotients v / (k + 1) at or above V / (S + n/2): floor(v (2S + n) / 2V)
-        whole, _, _ = _whole_and_fraction(counted, 2 * seats + admitted.sum(axis=0), 2, integer)
-        result = whole
-    else:  # Sainte-Laguë: v / (k + 1/2) at or above V / S, i.e. the quota rounded half up
-        whole, fraction, scale = _whole_and_fraction(counted, seats, 1, integer)
-        result = whole + (2 * fraction >= scale)
-        if method == "modified-sainte-lague":  # the first seat needs v / (p/2q) at or above V / S
-            p, q = first
-            result = np.where(2 * q * (whole * scale + fraction) >= p * scale, np.maximum(result, 1), 0)
-    result = np.where(admitted, result, 0)
-    values = counted.astype(np.float64)
-    left = seats - result.sum(axis=0)
-    for step in (1, -1):
-        while True:
-            rows = np.flatnonzero(left * step > 0)
-            if rows.size == 0:
-                break
-            held = result[:, rows]
-            if step == 1:  # the best next quotient gets a seat; first maximum: first registered
-                quotient = values[:, rows] / _divisors(method, held, first)
-                if not integer:
-                    quotient = _snap_significand(quotient)
-                winner = np.argmax(np.where(admitted[:, rows], quotient, -np.inf), axis=0)
-            else:  # the worst last quotient gives its seat back; last minimum: last registered
-                quotient = values[:, rows] / _divisors(method, np.maximum(held - 1, 0), first)
-                if not integer:
-                    quotient = _snap_significand(quotient)
-                quotient = np.where(held > 0, quotient, np.inf)[::-1]
-                winner = quotient.shape[0] - 1 - np.argmin(quotient, axis=0)
-            result[winner, rows] += step
-            left[rows] -= step
-    return result
+    return result.reshape(shape)
 
 
 def rule_terms(votes: ArrayLike, rule: Any, options: Sequence[str]) -> dict[str, Any]:

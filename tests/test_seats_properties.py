@@ -174,3 +174,23 @@ def test_a_seatless_option_only_counts_in_the_threshold_base(case, data):
     without = allocate(np.array(rest), case["seats"], case["method"], threshold_base=sum(votes), **options)
     assert seatless[k] == 0
     assert np.delete(seatless, k).tolist() == without.tolist()
+
+
+@SETTINGS
+@given(st.lists(st.one_of(
+    st.floats(0.0, allow_nan=False, allow_infinity=True),
+    st.floats(0.0, 2.0**-1022, allow_subnormal=True),  # zero and subnormals take the library path
+    # exact ties: a 32-bit significand plus half of its last place, and either neighbour of it
+    st.tuples(st.integers(2**31, 2**32 - 1), st.sampled_from([0.5, 0.5 - 2.0**-21, 0.5 + 2.0**-21]),
+              st.integers(-60, 60)).map(lambda t: (t[0] + t[1]) * 2.0**t[2]),
+), min_size=1, max_size=12))
+def test_significand_rounded_in_bits_as_by_frexp(values):
+    """The seat kernel rounds quotients to 32 significant bits in their bits (no library call);
+    that must be exactly `snap_significand`'s frexp/rint/ldexp rounding, ties to even included."""
+    from models.seat_kernel import snap_at, snap_significand
+
+    snapped = np.array(values, dtype=np.float64)
+    for j in range(len(snapped)):
+        snap_at(snapped, snapped.view(np.int64), j)
+    expected = [snap_significand(v) for v in values]
+    assert snapped.tobytes() == np.array(expected, dtype=np.float64).tobytes()
