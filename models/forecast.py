@@ -155,7 +155,9 @@ def run(election: polls.Election, information_sets: Sequence[str | InformationSe
     results = []
     for i, info in enumerate(sets, start=1):
         start = time.perf_counter()
-        say(f"[{i}/{len(sets)}] {info}: sampling" + (" (compiling first)" if model.compile_seconds is None else ""))
+        say(f"[{i}/{len(sets)}] {info}: sampling" + (
+            " (compiling the model first: a few seconds once this machine has it cached, about two"
+            " minutes the first time)" if model.compile_seconds is None else ""))
         # the report plots the seat distributions of the first two information sets: keep those
         keep = sum(r.simulation is not None for r in results) < 2
         result = forecast(election, info, n=n, seed=seed, model=model, keep_simulation=keep, **fit_options)
