@@ -66,14 +66,27 @@ def threshold_passed(votes: ArrayLike, threshold: float, base: ArrayLike | None 
     """
     votes = np.asarray(votes)
     n_lists = votes.shape[-1]
-    eligible = np.ones(n_lists, bool) if eligible is None else np.broadcast_to(np.asarray(eligible, bool), (n_lists,))
-    rows = np.ascontiguousarray(votes.reshape(-1, n_lists))
+    eligible = _per_list(eligible, n_lists, True)
+    rows = _rows(votes)
     test = _ThresholdTest(rows, threshold, _base_rows(base, votes.shape), eligible)
     if test.given.shape[0]:
         return test.given.reshape(votes.shape)
     passed = np.empty(rows.shape, bool)
     seat_kernel.threshold_rows(rows, eligible, test.base, test.exact, test.left, test.right, test.times, passed)
     return passed.reshape(votes.shape)
+
+
+def _rows(votes: NDArray) -> NDArray:
+    """Votes as the kernel takes them: one row per election, int64 counts or float64 shares (one
+    compiled version each)."""
+    integer = np.issubdtype(votes.dtype, np.integer)
+    return np.ascontiguousarray(votes.reshape(-1, votes.shape[-1]), dtype=np.int64 if integer else np.float64)
+
+
+def _per_list(flags: ArrayLike | None, n_lists: int, default: bool) -> NDArray[np.bool_]:
+    """A flag per list as a fresh writable bool array (a read-only view would be another type to
+    numba, and another compile)."""
+    return np.full(n_lists, default) if flags is None else np.array(np.broadcast_to(np.asarray(flags, bool), (n_lists,)))
 
 
 def _base_rows(base: ArrayLike | None, shape: tuple[int, ...]) -> NDArray | None:
@@ -96,8 +109,8 @@ class _ThresholdTest:
         n_lists = rows.shape[1]
         integer = rows.dtype.kind in "iu"
         self.exact = integer and (base is None or base.dtype.kind in "iu")
-        self.base = np.empty(0, rows.dtype) if base is None else np.ascontiguousarray(
-            base, dtype=np.int64 if self.exact else np.float64)
+        self.base = np.empty(0, rows.dtype) if base is None else np.require(
+            base, np.int64 if self.exact else np.float64, ["C", "W"])
         self.given = np.empty((0, n_lists), bool)
         self.left = self.right = 0
         self.times = float(threshold) * (1.0 - 1e-12)
@@ -183,16 +196,15 @@ def allocate(
 
     shape = votes.shape
     n_lists = shape[-1]
-    rows = np.ascontiguousarray(votes.reshape(-1, n_lists), dtype=np.int64 if integer else np.float64)
-    eligible = np.ones(n_lists, bool) if eligible is None else np.broadcast_to(np.asarray(eligible, bool), (n_lists,))
-    exempt = np.zeros(n_lists, bool) if exempt is None else np.broadcast_to(np.asarray(exempt, bool), (n_lists,))
+    rows = _rows(votes)
+    eligible, exempt = _per_list(eligible, n_lists, True), _per_list(exempt, n_lists, False)
     if integer and rows.size and int(rows.max()) > (2**62) // (2 * (seats + 1) * n_lists * first[1]):
         raise ValueError("vote counts too large for exact integer arithmetic")
     threshold_test = _ThresholdTest(rows, threshold, _base_rows(threshold_base, shape), eligible)
     result = np.empty(rows.shape, np.int64)
     flags = np.zeros(3, bool)
     seat_kernel.allocate_rows(
-        rows, integer, seats, METHODS.index(method), np.ascontiguousarray(eligible), np.ascontiguousarray(exempt),
+        rows, integer, seats, METHODS.index(method), eligible, exempt,
         threshold_test.base, threshold_test.given, threshold_test.exact, threshold_test.left, threshold_test.right,
         threshold_test.times, int(runner_up_min_seats or 0), runner_up_reading == "exact", *first, result, flags)
     if flags[seat_kernel.NEGATIVE_OR_NAN]:
