@@ -69,11 +69,9 @@ def list_passes(x, threshold_base, eligible: bool, exact: bool, left: int, right
     """Does a list with `x` votes reach the threshold? Exactly (x * left >= base * right, in
     int64) when `exact`, else x * 100 >= base * times in floats. A list exactly at the threshold
     passes; a list without votes or not eligible never does."""
-    if not (x > 0 and eligible):
-        return False
-    if exact:
-        return x * left >= threshold_base * right
-    return x * 100.0 >= threshold_base * times
+    # bitwise, not short-circuit: whether a list passes is data, and branches on it mispredict
+    reaches = (x * left >= threshold_base * right) if exact else (x * 100.0 >= threshold_base * times)
+    return reaches & (x > 0) & eligible
 
 
 @compiled
@@ -251,7 +249,7 @@ def allocate_rows(votes, integer: bool, seats: int, method: int, eligible, exemp
             else:
                 passed = list_passes(row[j], threshold_base, eligible[j], exact_threshold, threshold_left,
                                      threshold_right, threshold_times)
-            admitted[j] = passed or (exempt[j] and eligible[j] and row[j] > 0)
+            admitted[j] = passed | (exempt[j] & eligible[j] & (row[j] > 0))
             n_admitted += admitted[j]
         runner_up = -1
         if n_admitted == 1 and runner_up_min_seats > 0:  # the runner-up clause: most votes among the rest
