@@ -5,7 +5,7 @@ One numba-compiled pass over the elections (rows) does everything for each one w
 lists sit in cache: the checks on the votes, the threshold, the runner-up clause and the
 waived threshold, the quotas or the divisor counts. The numpy engine this replaced made a
 dozen passes over the whole array, each reading and writing every draw (10-17x one numpy pass
-in `benchmarks/bench_seats.py`); this costs about five. numba is already installed with
+in `benchmarks/bench_seats.py`); this costs five to seven. numba is already installed with
 PyTensor. The compile (about 5 s per type of votes) is paid once per machine: numba keeps it on
 disk.
 
@@ -205,9 +205,8 @@ def _next_quotient(counted, result, step: int, method: int, integer: bool, first
 
 @compiled
 def allocate_rows(votes, integer: bool, seats: int, method: int, eligible, exempt, base, passed_given,
-                  exact_threshold: bool,
-                  threshold_left: int, threshold_right: int, threshold_times: float, runner_up_min_seats: int,
-                  runner_up_exact: bool, first_p: int, first_q: int, out, flags) -> None:
+                  exact_threshold: bool, threshold_left: int, threshold_right: int, threshold_times: float,
+                  runner_up_min_seats: int, runner_up_exact: bool, first_p: int, first_q: int, out, flags) -> None:
     """Seats of every election (row of `votes`, lists on the columns; `integer` if they are vote
     counts) into `out`.
 
