@@ -89,6 +89,11 @@ def test_ineligible_option_counts_only_in_an_explicit_base():
     (dict(votes=[1.0, np.nan], seats=3), "NaN"),
     (dict(votes=[1.0, np.inf], seats=3), "finite"),
     (dict(votes=[0, 0], seats=3), "no votes"),
+    # one bad election among good ones is found wherever it is, and named by its fault
+    (dict(votes=[[1, 2], [3, 4], [1, -1]], seats=3), "negative"),
+    (dict(votes=[[1.0, 2.0], [np.inf, 1.0], [2.0, 1.0]], seats=3), "finite"),
+    (dict(votes=[[1.0, 2.0], [0.0, 0.0], [np.inf, 1.0]], seats=3), "finite"),  # the more basic fault first
+    (dict(votes=[[5, 0], [0, 7]], seats=3, eligible=[True, False]), "no votes"),
     (dict(votes=[1, 2], seats=0), "positive integer"),
     (dict(votes=[1, 2], seats=2.5), "positive integer"),
     (dict(votes=[1, 2], seats=3, method="hair"), "unknown method"),
