@@ -8,12 +8,14 @@ log((k + 1/2) / (m + 1)) for k of m draws hitting it (the Krichevsky-Trofimov es
 for outcomes never simulated), the absolute seat error of the median seats, and each party's
 Brier score for passing the threshold.
 
-CRPS comes from `scoringrules` (Zottel et al., a maintained library with tested estimators for
-ensembles and closed forms). The energy score is scoringrules' ensemble estimator,
-mean ||X - y|| - mean ||X - X'|| / 2 over all pairs, computed with scipy's `pdist`: the same value
-(tested against `scoringrules.es_ensemble`) without the (m, m, K) array that took 1.4 GB and 3.4 s
-at 4,000 members, where pdist takes 64 MB and 0.03 s (`benchmarks/bench_stages.py`). A point forecast is an ensemble of one, so
-its CRPS is its absolute error and its energy score its Euclidean error: the model and the
+Both ensemble scores are the estimators of `scoringrules` (Zottel et al., a maintained library
+with tested estimators), computed here with numpy and scipy and tested against it: importing
+scoringrules compiles all its numba kernels, about 4 s for every process that scores. The CRPS is
+its default quantile-decomposition estimator (equal to rounding: the sums run in another order).
+The energy score, mean ||X - y|| - mean ||X - X'|| / 2 over all pairs, takes its pairs from
+scipy's `pdist`, without the (m, m, K) array that took 1.4 GB and 3.4 s at 4,000 members, where
+pdist takes 64 MB and 0.03 s (`benchmarks/bench_stages.py`). A point forecast is an ensemble of
+one, so its CRPS is its absolute error and its energy score its Euclidean error: the model and the
 baselines are scored on one scale. The energy score is O(m^2) in the ensemble size, so the
 model's is computed on a seeded subsample of at most `ENERGY_MEMBERS` draws.
 """
@@ -24,7 +26,6 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
-import scoringrules as sr
 import xarray as xr
 from scipy.spatial.distance import pdist
 
@@ -32,9 +33,8 @@ import polls
 from models.outcomes import INTERVALS, outcome_probability
 from models.simulate import seats_and_passes
 
-__all__ = ["ENERGY_MEMBERS", "INTERVALS", "Forecast", "baseline_forecasts", "baseline_notes", "energy_score",
-           "model_forecast",
-           "score", "scores_table", "split_reported_in"]
+__all__ = ["ENERGY_MEMBERS", "INTERVALS", "Forecast", "baseline_forecasts", "baseline_notes", "crps_ensemble",
+           "energy_score", "model_forecast", "score", "scores_table", "split_reported_in"]
 
 ENERGY_MEMBERS = 4000
 
@@ -158,6 +158,17 @@ def baseline_notes(election: polls.Election) -> list[str]:
     return notes
 
 
+def crps_ensemble(actual: np.ndarray, members: np.ndarray) -> np.ndarray:
+    """The CRPS of each column of `members` (m, K) for the outcome `actual` (K,), as
+    `scoringrules.crps_ensemble(actual, members, m_axis=0)` computes it by default (quantile
+    decomposition): members sorted, (x_(i) - y) (m 1{y < x_(i)} - i + 1/2) summed over i = 1..m,
+    times 2 / m^2."""
+    m = len(members)
+    ordered = np.sort(members, axis=0)
+    weight = (m * (actual < ordered) - np.arange(1, m + 1)[:, None]) + 0.5
+    return (2 / m**2) * ((ordered - actual) * weight).sum(axis=0)
+
+
 def energy_score(actual: np.ndarray, members: np.ndarray) -> float:
     """The ensemble energy score of `members` (m, K) for the outcome `actual` (K,): the mean
     distance to the outcome less half the mean distance between members (all m^2 ordered pairs,
@@ -190,7 +201,7 @@ def score(forecast: Forecast, election: polls.Election, *, seed: int = 0, point_
     options, parties = election.options, election.party_codes
     per_option = {}
     median = np.median(draws, axis=0)
-    crps = np.atleast_1d(sr.crps_ensemble(actual, draws, m_axis=0))
+    crps = crps_ensemble(actual, draws)
     pit = _pit(draws, actual)
     for k, option in enumerate(options):
         entry = {"actual": float(actual[k]), "median": float(median[k]), "mean": float(draws[:, k].mean()),
