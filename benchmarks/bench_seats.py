@@ -1,11 +1,11 @@
 """Seat allocation throughput: 1,000,000 simulated elections x 5 lists x 98 seats, each method.
 
-Prints draws per second for the vectorized engine (models.seats.allocate) and, measured in the
+Prints draws per second for the seat engine (models.seats.allocate) and, measured in the
 same run on the same arrays, two baselines:
 - "loop": the per-election reference implementation of the tests (tests/reference_seats.py,
   exact fractions), called once per election on a subsample and scaled to draws per second;
 - "numpy floor": one plain numpy pass over the same array (multiply and cast to integers), the
-  memory-bound floor that any vectorized allocator must pay; timed alternately with each method,
+  memory-bound floor that any allocator must pay; timed alternately with each method,
   so that both see the same load on a shared machine ("t/floor" is their ratio).
 
     python benchmarks/bench_seats.py [--draws 1000000] [--seed 0]
@@ -66,14 +66,14 @@ def main() -> None:
     print(f"{'method':<24}{'draws/s':>14}{'x loop':>10}{'t/floor':>10}   loop draws/s")
     for method in METHODS:
         allocate(shares[:10], 98, method, **options)  # compiled (or loaded from numba's cache) before timing
-        vectorized, floor = best_of_pair(lambda method=method: allocate(shares, 98, method, **options), numpy_pass)
+        engine, floor = best_of_pair(lambda method=method: allocate(shares, 98, method, **options), numpy_pass)
         subset = shares[: args.loop_draws]
         start = time.perf_counter()
         for row in subset:
             reference_allocate(row, 98, method, threshold=7.0, runner_up_min_seats=2)
         loop = (time.perf_counter() - start) / len(subset)
-        rate = args.draws / vectorized
-        print(f"{method:<24}{rate:>14,.0f}{rate * loop:>10,.0f}{vectorized / floor:>10.1f}   {1 / loop:,.0f}")
+        rate = args.draws / engine
+        print(f"{method:<24}{rate:>14,.0f}{rate * loop:>10,.0f}{engine / floor:>10.1f}   {1 / loop:,.0f}")
 
 
 if __name__ == "__main__":
