@@ -42,6 +42,7 @@ def assert_same(ours, theirs):
     np.testing.assert_allclose(ours[finite], theirs[finite], rtol=1e-10)
 
 
+@pytest.mark.filterwarnings("ignore:More chains:UserWarning")  # ArviZ's reference, asked on purpose about short chains
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(seed=st.integers(0, 2**32 - 1), chains=st.integers(1, 6), draws=st.integers(4, 300),
        k=st.integers(1, 8), phi=st.floats(-0.9, 0.99))
