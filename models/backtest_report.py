@@ -14,7 +14,8 @@ from pathlib import Path
 import pandas as pd
 
 from models import plots
-from models.report import PAGE_STYLE, _clean, _markdown_table, _png, _table_html, _write_atomic
+from models.atomic_file import write_atomic
+from models.report import PAGE_STYLE, _clean, _markdown_table, _png, _table_html
 
 __all__ = ["BACKTEST_FILES", "calibration_table", "steps_text", "write_backtest"]
 
@@ -129,5 +130,5 @@ def write_backtest(summary: dict, folder: str | Path) -> list[Path]:
     texts = {"backtest.json": json.dumps(_clean(summary), indent=1, allow_nan=False),
              "backtest.md": _markdown(summary), "backtest.html": _html(summary)}
     for name, text in texts.items():
-        _write_atomic(folder / name, text)
+        write_atomic(folder / name, text)
     return [folder / name for name in texts]

@@ -18,9 +18,7 @@ process byte for byte).
 from __future__ import annotations
 
 import hashlib
-import os
 import pickle
-import tempfile
 import threading
 import warnings
 from collections.abc import Callable, Iterator
@@ -35,6 +33,8 @@ import pytensor
 from pytensor.graph.basic import Constant, Variable
 from pytensor.graph.traversal import io_toposort
 from pytensor.tensor.sharedvar import SharedVariable
+
+from models.atomic_file import write_atomic
 
 __all__ = ["cached_functions", "compile_key", "compile_with_cache", "function_cache_folder"]
 
@@ -197,13 +197,5 @@ def _load(path: Path) -> dict:
 
 
 def _save(path: Path, content: dict) -> None:
-    """Write atomically: a reader never sees half a file."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
-    try:
-        with os.fdopen(handle, "wb") as file:
-            pickle.dump(content, file, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(temporary, path)
-    except Exception:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    write_atomic(path, pickle.dumps(content, protocol=pickle.HIGHEST_PROTOCOL))

@@ -15,8 +15,6 @@ import html
 import io
 import json
 import math
-import os
-import tempfile
 from pathlib import Path
 
 import numpy as np
@@ -24,6 +22,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from models import plots
+from models.atomic_file import write_atomic
 from models.forecast import Run
 from models.history import history_table
 from models.infosets import knew_no_more
@@ -428,20 +427,6 @@ def _html(data: dict, figures: list[tuple[str, str]]) -> str:
     return "\n".join(parts)
 
 
-def _write_atomic(path: Path, text: str) -> None:
-    fd, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(temporary, 0o666 & ~umask)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-
-
 def write_report(run: Run, folder: str | Path, *, force: bool = False) -> dict[str, Path]:
     """Write report.json, report.md and report.html into `folder`; returns their paths."""
     folder = Path(folder)
@@ -455,6 +440,6 @@ def write_report(run: Run, folder: str | Path, *, force: bool = False) -> dict[s
              "report.md": _markdown(data), "report.html": _html(data, figures)}
     paths = {}
     for name, text in texts.items():
-        _write_atomic(folder / name, text)
+        write_atomic(folder / name, text)
         paths[name] = folder / name
     return paths
