@@ -43,7 +43,6 @@ def main() -> None:
     election = polls.load("kz-2021-mazhilis")
     model = FusionModel.for_election(election)
     model.compile()
-    gated = [*(rv.name for rv in model.model.free_RVs), "shares"]
     night = election_night(election)
     sets = [night[i] for i in (0, 1, 5, 12, 18)]
     rows = {}
@@ -57,7 +56,7 @@ def main() -> None:
                 idata = nutpie.sample(compiled, chains=4, seed=seed, progress_bar=False, save_warmup=False,
                                       **{**SHORT_RUN, **CHANGES[name]})
                 seconds.append(time.perf_counter() - start)
-                diagnostics = check_diagnostics(idata, gated)
+                diagnostics = check_diagnostics(idata, model.gated)
                 passed.append(diagnostics.passed)
                 rhat.append(diagnostics.max_rhat)
                 bulk.append(diagnostics.min_ess_bulk)

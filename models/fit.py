@@ -238,6 +238,11 @@ class FusionModel:
         return data
 
     @property
+    def gated(self) -> list[str]:
+        """What the diagnostics gate checks: every sampled parameter, and the national shares."""
+        return [*(rv.name for rv in self.model.free_RVs), "shares"]
+
+    @property
     def compile_seconds(self) -> float | None:
         """Seconds the nutpie compile took (None before it ran)."""
         return self._compiled.seconds
@@ -271,7 +276,6 @@ class FusionModel:
             runs = tuple({**run, "target_accept": target_accept} for run in runs)
         info = parse_information_set(information_set, self.election)
         packed = pack_data({**self.data_for(info), **(data or {})})
-        gated = [*(rv.name for rv in self.model.free_RVs), "shares"]  # what the diagnostics gate checks
         earlier: list[str] = []
         seconds: dict[str, float] = {}
         previous: az.InferenceData | None = None
@@ -284,7 +288,7 @@ class FusionModel:
                 more_seed = idata.attrs["seed"]
                 idata = az.concat(previous, idata, dim="chain")
                 idata.attrs.update(previous.attrs, more_chains_seed=more_seed)
-            diagnostics = check_diagnostics(idata, gated, rhat_max=rhat_max, ess_min=ess_min)
+            diagnostics = check_diagnostics(idata, self.gated, rhat_max=rhat_max, ess_min=ess_min)
             diagnostics.earlier_runs = list(earlier)
             seconds = {k: seconds.get(k, 0.0) + run_seconds.get(k, 0.0) for k in {*seconds, *run_seconds}}
             fit = Fit(self.election, info, idata, diagnostics, idata.attrs["sampler"], seconds, self.inputs)
