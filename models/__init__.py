@@ -12,7 +12,8 @@ Reads `polls.Election` objects, never data files. Modules, each with one job:
 - `simulate`: posterior draws through the seat rule; `evaluate`: scores and baselines;
   `external`: other people's forecasts, scored like the model
 - `forecast`: the pipeline as functions; `report` and `plots`: HTML, Markdown, JSON, figures;
-  `browser_check`: a report in headless Chromium at desktop and phone widths
+  `browser_check`: a report in headless Chromium at desktop and phone widths; `atomic_file`: files
+  written whole or not at all
 - `recovery`: simulation-based checks; `backtest`: several elections, locally or on Dask, and
   `backtest_report` its summary files
 - `cli`: the `pollmc` command
