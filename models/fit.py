@@ -39,7 +39,8 @@ from models.infosets import InformationSet, parse_information_set
 from models.mcmc_stats import gate_statistics
 from models.priors import DefaultPriors
 
-__all__ = ["Diagnostics", "DiagnosticsError", "Fit", "FusionModel", "check_diagnostics", "require_passing"]
+__all__ = ["Diagnostics", "DiagnosticsError", "Fit", "FusionModel", "check_diagnostics", "require_passing",
+           "resolve_sampler"]
 
 RHAT_MAX = 1.01
 ESS_MIN = 400
@@ -185,6 +186,15 @@ def nutpie_available() -> bool:
     return importlib.util.find_spec("nutpie") is not None
 
 
+def resolve_sampler(sampler: str) -> str:
+    """The sampler a fit asking for `sampler` uses: "auto" is nutpie where installed, else PyMC."""
+    if sampler == "auto":
+        return "nutpie" if nutpie_available() else "pymc"
+    if sampler not in ("nutpie", "pymc"):
+        raise ValueError(f"unknown sampler '{sampler}' (auto, nutpie, pymc)")
+    return sampler
+
+
 class FusionModel:
     """The fusion model of one election, built once and refitted for any information set.
 
@@ -303,8 +313,7 @@ class FusionModel:
                 seed: int, sampler: str, target_accept: float,
                 progress: bool) -> tuple[az.InferenceData, dict[str, float]]:
         """One sampler run: the posterior (labelled in `attrs`) and the seconds it took by stage."""
-        if sampler == "auto":
-            sampler = "nutpie" if nutpie_available() else "pymc"
+        sampler = resolve_sampler(sampler)
         seconds: dict[str, float] = {}
         if sampler == "nutpie":
             import nutpie
@@ -323,15 +332,13 @@ class FusionModel:
             idata = nutpie.sample(compiled, draws=draws, tune=tune, chains=chains, seed=seed,
                                   target_accept=target_accept, progress_bar=progress, save_warmup=False)
             seconds["sample"] = time.perf_counter() - start
-        elif sampler == "pymc":
+        else:
             start = time.perf_counter()
             with self.model:
                 pm.set_data(packed)
                 idata = pm.sample(draws=draws, tune=tune, chains=chains, cores=min(chains, 2), random_seed=seed,
                                   target_accept=target_accept, progressbar=progress, compute_convergence_checks=False)
             seconds["compile+sample"] = time.perf_counter() - start
-        else:
-            raise ValueError(f"unknown sampler '{sampler}' (auto, nutpie, pymc)")
         idata.attrs.update(election=self.election.id, information_set=info.name, sampler=sampler, seed=seed,
                            undecided=self.undecided)
         return idata, seconds

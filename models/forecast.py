@@ -14,8 +14,10 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
+import threading
 import time
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -25,7 +27,7 @@ import xarray as xr
 import polls
 from models.evaluate import baseline_forecasts, baseline_notes, model_forecast, score
 from models.external import find_forecasts, read_forecast, score_external
-from models.fit import Fit, FusionModel
+from models.fit import Fit, FusionModel, resolve_sampler
 from models.infosets import InformationSet, election_night, parse_information_set
 from models.outcomes import most_likely_outcomes, seat_summary, share_summary
 from models.simulate import simulate
@@ -142,32 +144,57 @@ def baselines_for(election: polls.Election, sets: Sequence[InformationSet], *, n
 def run(election: polls.Election, information_sets: Sequence[str | InformationSet] | None = None, *,
         n: int = 100_000, seed: int = 0, progress: Callable[[str], None] | None = None,
         model: FusionModel | None = None, as_of: dt.date | str | None = None,
-        forecasts: Sequence[str | Path] = (), **fit_options) -> Run:
+        forecasts: Sequence[str | Path] = (), sets_at_once: int = 2, **fit_options) -> Run:
     """Forecast every information set (default: the whole election night; only `polls` as of a
     day before election day) and score the baselines and the external forecasts (`forecasts`
-    files and those in the election folder's `forecasts/`, `models.external`)."""
-    say = progress or (lambda message: None)
+    files and those in the election folder's `forecasts/`, `models.external`).
+
+    With nutpie, `sets_at_once` information sets are forecast at the same time, in threads: one
+    set's chains leave part of the cores idle (when a chain ends before the others, and while the
+    draws are checked, simulated and scored on one core), and the next set fills them. Every set
+    is seeded on its own, so the results do not depend on it."""
+    lock = threading.Lock()  # one message at a time from the threads below
+
+    def say(message: str) -> None:
+        if progress is not None:
+            with lock:
+                progress(message)
+
     default = [InformationSet()] if as_of is not None else election_night(election)
     sets = [_as_of(parse_information_set(s, election), as_of, election) for s in (information_sets or default)]
     if model is None:
         say(f"{election.id}: building the model")
         model = FusionModel.for_election(election)
-    results = []
-    for i, info in enumerate(sets, start=1):
+    at_once = 1
+    if resolve_sampler(fit_options.get("sampler", "auto")) == "nutpie":
+        at_once = max(1, sets_at_once)
+        if model.compile_seconds is None:  # once, before the threads share it
+            say(f"{election.id}: compiling the model (a few seconds once this machine has it cached, about two "
+                "minutes the first time)")
+            model.compile()
+
+    def forecast_set(i: int, info: InformationSet) -> ForecastResult:
         start = time.perf_counter()
-        say(f"[{i}/{len(sets)}] {info}: sampling" + (
-            " (compiling the model first: a few seconds once this machine has it cached, about two"
-            " minutes the first time)" if model.compile_seconds is None else ""))
-        # the report plots the seat distributions of the first two information sets: keep those
-        keep = sum(r.simulation is not None for r in results) < 2
-        result = forecast(election, info, n=n, seed=seed, model=model, keep_simulation=keep, **fit_options)
+        say(f"[{i}/{len(sets)}] {info}: sampling")
+        result = forecast(election, info, n=n, seed=seed, model=model, **fit_options)
         # the sampler's own coordinates (`*_raw`) served the diagnostics, already computed; a report
         # of many sets keeps only the named quantities (half the memory of a posterior)
         post = result.fit.idata.posterior
         result.fit.idata.posterior = post.drop_vars([v for v in post.data_vars if str(v).endswith("_raw")])
         state = "refused: " + "; ".join(result.refused) if result.refused else "ok"
         say(f"[{i}/{len(sets)}] {info}: simulated {n:,} elections and scored in {time.perf_counter() - start:.0f} s ({state})")
-        results.append(result)
+        return result
+
+    results: list[ForecastResult] = []
+    pool = ThreadPoolExecutor(max_workers=at_once)
+    try:
+        for result in pool.map(forecast_set, range(1, len(sets) + 1), sets):
+            # the report plots the seat distributions of the first two sets presented: keep those
+            if sum(r.simulation is not None for r in results) >= 2:
+                result.simulation = None
+            results.append(result)
+    finally:
+        pool.shutdown(cancel_futures=True)  # after an error, the sets not yet started are not run
     baselines = baselines_for(election, sets, n=n, seed=seed)
     external = []
     if election.has_results:

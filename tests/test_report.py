@@ -99,9 +99,11 @@ def test_counting_every_region_forecasts_the_result_exactly(run_2021):
 
 
 @pytest.mark.slow
-def test_same_seed_same_json(model_2021, run_2021):
-    again = run(model_2021.election, SETS, n=N, seed=1, model=model_2021, **QUICK)
+def test_same_seed_same_json_whether_sets_run_one_or_two_at_once(model_2021, run_2021):
+    again = run(model_2021.election, SETS, n=N, seed=1, model=model_2021, sets_at_once=1, **QUICK)
     assert json.dumps(report_data(again)) == json.dumps(report_data(run_2021))
+    kept = [r.simulation is not None for r in again.results]
+    assert kept == [r.simulation is not None for r in run_2021.results] == [True, True, False, False]
 
 
 @pytest.mark.slow
