@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 
 import pytest
 
@@ -93,3 +96,16 @@ def test_exempt_list_is_admitted_below_the_threshold(capsys):
 def test_bad_rule_options_one_line(capsys, args, fragment):
     status, _, err = run(capsys, "seats", "--seats", "10", *args, "600", "380", "20")
     assert status == 2 and fragment in err and err.count("\n") == 1
+
+
+def test_the_command_in_its_own_process_delivers_its_output_and_status():
+    """`python -m models.cli` (and the `pollmc` script, `models.cli.command`) exits without the
+    interpreter's teardown: what it printed into a pipe (buffered) must still arrive, and its status."""
+    buffered = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}
+    seats = subprocess.run([sys.executable, "-m", "models.cli", "seats", "--method", "hare", "--seats", "98",
+                            "--threshold", "7", "--runner-up-min", "2", *KZ_2021], capture_output=True, text=True,
+                           env=buffered)
+    assert (seats.returncode, seats.stdout) == (0, "76 12 10 0 0\n")
+    bad = subprocess.run([sys.executable, "-m", "models.cli", "seats", "--method", "none", "--seats", "9", "1"],
+                         capture_output=True, text=True, env=buffered)
+    assert bad.returncode == 2 and "invalid choice: 'none'" in bad.stderr and bad.stdout == ""
