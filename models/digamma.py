@@ -9,7 +9,8 @@ cache key: importing it (`models.fit` does) is all it takes.
 
 The method is the usual one: the recurrence psi(x) = psi(x + 1) - 1/x up to x >= 10, then the
 asymptotic series to the x^-14 term (Abramowitz and Stegun 6.3.18; truncation error below
-1e-17 there), and the reflection psi(x) = psi(1 - x) - pi / tan(pi x) for negative x. Poles and
+1e-17 there), and the reflection psi(x) = psi(1 - x) - pi / tan(pi x) for negative x (the
+model's arguments are all positive). Poles and
 infinities follow scipy.special.digamma (tested against it in tests/test_digamma.py).
 """
 
@@ -25,7 +26,7 @@ from pytensor.scalar.math import Psi
 __all__ = ["digamma"]
 
 #: Bump when the implementation changes: the key names the compiled code in numba's disk cache.
-VERSION = 1
+VERSION = 2  # 2: the reflection's tangent taken of the distance to the nearest integer
 
 
 @numba_basic.numba_njit(fastmath=False)  # exact IEEE arithmetic: the same bits in every process
@@ -49,7 +50,13 @@ def digamma(x: float) -> float:
             if x == 0.0:
                 return math.copysign(math.inf, -math.copysign(1.0, x))
             return math.nan
-        return _digamma_positive(1.0 - x) - math.pi / math.tan(math.pi * x)
+        # tan has period pi: take x's distance to its nearest integer (exact in floats) before
+        # multiplying by pi, or pi * x's rounding (1e-13 at x = -368) swamps the distance to
+        # the pole (as scipy's cephes does)
+        near = x - math.floor(x)
+        if near > 0.5:
+            near -= 1.0
+        return _digamma_positive(1.0 - x) - math.pi / math.tan(math.pi * near)
     return _digamma_positive(x)
 
 
