@@ -5,7 +5,7 @@ import warnings
 import arviz as az
 import numpy as np
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from models.mcmc_stats import gate_statistics
@@ -46,6 +46,7 @@ def assert_same(ours, theirs):
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(seed=st.integers(0, 2**32 - 1), chains=st.integers(1, 6), draws=st.integers(4, 300),
        k=st.integers(1, 8), phi=st.floats(-0.9, 0.99))
+@example(seed=0, chains=3, draws=227, k=1, phi=0.0)  # np.quantile's last bit put a draw on the wrong side
 def test_gate_statistics_equal_arviz(seed, chains, draws, k, phi):
     values = chains_of(seed, chains, draws, k, phi)
     for ours, theirs in zip(gate_statistics(values), arviz_statistics(values)):
