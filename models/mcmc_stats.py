@@ -107,10 +107,8 @@ def _type7_quantiles(rows: np.ndarray, probs: tuple[float, ...]) -> np.ndarray:
     lying between the two values then changes the tail ESS (677.5 against ArviZ's 681.8, found
     by the hypothesis test). (len(probs), rows)."""
     ordered = np.sort(rows, axis=1)
-    n = ordered.shape[1]
+    n = ordered.shape[1]  # at least 4 (gate_statistics)
     p = np.asarray(probs, dtype=float)
-    if n == 1:
-        return np.repeat(ordered.T, len(p), axis=0)
     aleph = n * p + (1.0 - p)  # n p + m, m = alphap + p (1 - alphap - betap)
     index = np.floor(aleph.clip(1, n - 1)).astype(int)
     gamma = (aleph - index).clip(0, 1)
