@@ -44,10 +44,15 @@ def assert_same(ours, theirs):
 
 @pytest.mark.filterwarnings("ignore:More chains:UserWarning")  # ArviZ's reference, asked on purpose about short chains
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(seed=st.integers(0, 2**32 - 1), chains=st.integers(1, 6), draws=st.integers(4, 300),
+@given(seed=st.integers(0, 2**32 - 1), chains=st.integers(1, 6), draws=st.integers(50, 300),
        k=st.integers(1, 8), phi=st.floats(-0.9, 0.99))
 @example(seed=0, chains=3, draws=227, k=1, phi=0.0)  # np.quantile's last bit put a draw on the wrong side
 def test_gate_statistics_equal_arviz(seed, chains, draws, k, phi):
+    """From 50 draws a chain. With fewer, a tail indicator's autocorrelations are fractions with
+    small denominators, a pair of them can add up to zero but for rounding, and where Geyer's
+    sequence stops then depends on the order of a sum, in ArviZ too (numba installed or not, and
+    the arrays' memory alignment): 6 chains x 18 draws gave a tail ESS of 76.6 in one process and
+    70.2 in another, from the same code. The gate sees 1,000 draws a chain."""
     values = chains_of(seed, chains, draws, k, phi)
     for ours, theirs in zip(gate_statistics(values), arviz_statistics(values)):
         assert_same(ours, theirs)
