@@ -224,11 +224,13 @@ def allocate_rows(votes, integer: bool, seats: int, method: int, eligible, exemp
     quotient = np.empty(n_lists, np.float64)
     quotient_bits = quotient.view(np.int64)
     for i in range(n_rows):
-        row, result = votes[i], out[i]
+        # votes[i, j], not a view of row i: with the view every method ran 10-15% slower
+        # (alternated on 1,000,000 rows; why, not checked: perhaps aliasing between the view and `out`)
+        result = out[i]
         in_play = zero
         negative_or_nan = infinite = False
         for j in range(n_lists):
-            x = row[j]
+            x = votes[i, j]
             negative_or_nan |= not x >= 0
             if not integer:
                 infinite |= math.isinf(x)
@@ -246,25 +248,25 @@ def allocate_rows(votes, integer: bool, seats: int, method: int, eligible, exemp
             if passed_given.shape[0]:
                 passed = passed_given[i, j]
             else:
-                passed = list_passes(row[j], threshold_base, eligible[j], exact_threshold, threshold_left,
+                passed = list_passes(votes[i, j], threshold_base, eligible[j], exact_threshold, threshold_left,
                                      threshold_right, threshold_times)
-            admitted[j] = passed | (exempt[j] & eligible[j] & (row[j] > 0))
+            admitted[j] = passed | (exempt[j] & eligible[j] & (votes[i, j] > 0))
             n_admitted += admitted[j]
         runner_up = -1
         if n_admitted == 1 and runner_up_min_seats > 0:  # the runner-up clause: most votes among the rest
             most = zero
             for j in range(n_lists):
-                if eligible[j] and not admitted[j] and row[j] > most:
-                    most, runner_up = row[j], j
+                if eligible[j] and not admitted[j] and votes[i, j] > most:
+                    most, runner_up = votes[i, j], j
             if runner_up >= 0:
                 admitted[runner_up] = True
         elif n_admitted == 0:  # nobody passes: the threshold is waived
             for j in range(n_lists):
-                admitted[j] = eligible[j] and row[j] > 0
+                admitted[j] = eligible[j] and votes[i, j] > 0
 
         total = zero
         for j in range(n_lists):
-            counted[j] = row[j] if admitted[j] else 0
+            counted[j] = votes[i, j] if admitted[j] else 0
             total += counted[j]
         if method == HARE or method == DROOP:
             _largest_remainder(counted, total, admitted, seats, method, integer, result, fraction)
