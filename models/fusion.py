@@ -200,11 +200,10 @@ def model_inputs(election: polls.Election, priors: DefaultPriors | None = None) 
     if absent:
         notes.append(f"not on every region's ballot (no votes there): {', '.join(absent)}; their shares in "
                      "those regions are zero and take no part in the regional effects")
-    if R == 0:
-        notes.append(f"{election.id} has no regional results: the model is national only")
     groups, region_group = region_groups(election)
     baseline, baseline_note = regional_baseline(election, weight, stands)
-    notes.append(baseline_note)
+    # without regions the baseline's own note would only say the same again
+    notes.append(f"{election.id} has no regional results: the model is national only" if R == 0 else baseline_note)
 
     return ModelInputs(
         error_scale=error_scale(decided, mask, mean, exit_mask),

@@ -55,6 +55,7 @@ def test_2023_without_regions_with_against_all():
     assert result.presented, result.refused
     assert "region_shares" not in result.fit.idata.posterior
     assert any("no regional results" in note for note in result.fit.inputs.notes)
+    assert not any("regional baseline" in note for note in result.fit.inputs.notes)  # said once, not twice
     assert list(result.share_table.index)[-1] == "against_all"
     assert list(result.seat_table.index) == election.party_codes  # 'against all' wins no seats
     assert result.seat_table["mean"].sum() == pytest.approx(69)
