@@ -34,7 +34,6 @@ from models.fusion import (
     observed_data,
     pack_data,
 )
-from models.heap import trim
 from models.history import history_priors
 from models.infosets import InformationSet, parse_information_set
 from models.mcmc_stats import gate_statistics
@@ -271,7 +270,6 @@ class FusionModel:
                 self._compiled.nutpie = compile_with_cache(
                     lambda: nutpie.compile_pymc_model(self.model, freeze_model=False), function_cache_folder())
             self._compiled.seconds = time.perf_counter() - start
-            trim()  # what compiling freed (LLVM's working memory, the graphs' rewrites) goes back to the system
 
     def fit(self, information_set: str | InformationSet = "polls", *, draws: int | None = None,
             tune: int | None = None, chains: int = 4, seed: int = 0, sampler: str = "auto",
