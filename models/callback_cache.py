@@ -78,15 +78,19 @@ _SWAP = threading.Lock()
 
 
 @contextmanager
-def cached_callbacks() -> Iterator[None]:
+def cached_callbacks(only: str | None = None) -> Iterator[None]:
     """While active, `numba.cfunc(sig)(f)` loads f's compiled callback from the disk cache when
     `callback_key(f)` names one, and compiles and saves it otherwise (nutpie builds its callbacks
-    so). It swaps `numba.cfunc` for the duration, one thread at a time."""
+    so). With `only` (a callback's name, "logp_numba" or "expand_numba"), every other callback is
+    skipped (None), for a process that files one callback in the cache (`models.forked_compile`).
+    It swaps `numba.cfunc` for the duration, one thread at a time."""
     with _SWAP:
         original = numba.cfunc
 
         def cfunc(sig, **options):
             def compile_callback(py_func):
+                if only is not None and py_func.__name__ != only:
+                    return None
                 key = callback_key(py_func)
                 if key is None or options:  # options this module does not pass on: numba's own path
                     return original(sig, **options)(py_func)

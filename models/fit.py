@@ -24,7 +24,8 @@ import pytensor
 import models.digamma  # noqa: F401  registers a digamma numba can cache, so the compiled model is cached whole
 import polls
 from models.callback_cache import cached_callbacks
-from models.function_cache import compile_with_cache, function_cache_folder
+from models.forked_compile import can_fork, compile_in_children
+from models.function_cache import NotOnFile, compile_with_cache, function_cache_folder
 from models.fusion import (
     ModelInputs,
     build_model,
@@ -180,6 +181,7 @@ def require_passing(fit: Fit) -> Fit:
 class _Compiled:
     nutpie: object = None
     seconds: float | None = None
+    in_children: bool = False
 
 
 def nutpie_available() -> bool:
@@ -257,18 +259,34 @@ class FusionModel:
         """Seconds the nutpie compile took (None before it ran)."""
         return self._compiled.seconds
 
+    @property
+    def compiled_in_children(self) -> bool:
+        """Whether two child processes compiled the sampler, which this process then loaded."""
+        return self._compiled.in_children
+
     def compile(self) -> None:
-        """Compile the nutpie sampler once (numba); later fits only swap data."""
+        """Compile the nutpie sampler once (numba); later fits only swap data. Where nothing is
+        cached yet and the process may fork, two children compile nutpie's two callbacks at
+        once and this process loads them (`models.forked_compile`)."""
         if self._compiled.nutpie is None:
             import nutpie
+
+            def compile_model(only_load: bool = False, only: str | None = None):
+                with cached_callbacks(only):
+                    return compile_with_cache(lambda: nutpie.compile_pymc_model(self.model, freeze_model=False),
+                                              function_cache_folder(), only_load=only_load)
 
             start = time.perf_counter()
             # numba's fastmath lets LLVM reassociate sums differently in a fresh compile and in one
             # loaded from the cache, so the same seed gave different draws (measured: cold and warm
             # runs differed in every draw); without it the draws are identical across processes
-            with pytensor.config.change_flags(numba__fastmath=False), cached_callbacks():
-                self._compiled.nutpie = compile_with_cache(
-                    lambda: nutpie.compile_pymc_model(self.model, freeze_model=False), function_cache_folder())
+            with pytensor.config.change_flags(numba__fastmath=False):
+                try:
+                    self._compiled.nutpie = compile_model(only_load=can_fork())
+                except NotOnFile:
+                    self._compiled.in_children = compile_in_children(lambda only: compile_model(only=only),
+                                                                     ("logp_numba", "expand_numba"))
+                    self._compiled.nutpie = compile_model()
             self._compiled.seconds = time.perf_counter() - start
 
     def fit(self, information_set: str | InformationSet = "polls", *, draws: int | None = None,

@@ -172,9 +172,11 @@ def run(election: polls.Election, information_sets: Sequence[str | InformationSe
     if resolve_sampler(fit_options.get("sampler", "auto")) == "nutpie":
         at_once = sets_at_once
         if model.compile_seconds is None:  # once, before the threads share it
-            say(f"{election.id}: compiling the model (a few seconds once this machine has it cached, about two "
-                "minutes the first time)")
+            say(f"{election.id}: compiling the model (a few seconds once this machine has it cached, a minute or "
+                "two the first time)")
             model.compile()
+            how = "compiled in two child processes, then loaded" if model.compiled_in_children else "ready"
+            say(f"{election.id}: model {how} in {model.compile_seconds:.0f} s")
 
     def forecast_set(i: int, info: InformationSet) -> ForecastResult:
         start = time.perf_counter()

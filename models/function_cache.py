@@ -36,7 +36,7 @@ from pytensor.tensor.sharedvar import SharedVariable
 
 from models.atomic_file import write_atomic
 
-__all__ = ["cached_functions", "compile_key", "compile_with_cache", "function_cache_folder"]
+__all__ = ["NotOnFile", "cached_functions", "compile_key", "compile_with_cache", "function_cache_folder"]
 
 #: Bump when the key's recipe or the file's layout changes.
 VERSION = 1
@@ -126,15 +126,20 @@ class _Mismatch(Exception):
     """The pair on file does not fit this compile: compile afresh and file the new pair."""
 
 
+class NotOnFile(Exception):
+    """Nothing on file answers this compile (raised only when asked to, before compiling)."""
+
+
 _SWAP = threading.Lock()
 
 
 @contextmanager
-def cached_functions(folder: Path, *, load: bool = True) -> Iterator[None]:
+def cached_functions(folder: Path, *, load: bool = True, only_load: bool = False) -> Iterator[None]:
     """While active, calls of `pymc.pytensorf.compile(inputs, outputs, mode=...)` (how nutpie
     compiles its functions) are answered from `folder` when the calls so far match a file there
-    (unless `load` is False), and the compiled functions are saved there otherwise. One thread at
-    a time."""
+    (unless `load` is False), and the compiled functions are saved there otherwise; with
+    `only_load`, a first call that no file answers raises `NotOnFile` instead (one that could not
+    be filed compiles as before). One thread at a time."""
     with _SWAP:
         original = pymc.pytensorf.compile
         calls: list[tuple[str | None, Any]] = []
@@ -145,6 +150,8 @@ def cached_functions(folder: Path, *, load: bool = True) -> Iterator[None]:
             key = None if args or other else compile_key(inputs, outputs, kwargs.get("givens") or (), kwargs.get("mode"))
             if load and not calls and key is not None:
                 on_file.update(_load(folder / f"{key}.pkl"))
+            if only_load and not on_file and key is not None:
+                raise NotOnFile(key)
             position = len(calls)
             keys, functions = on_file.get("keys", ()), on_file.get("functions", ())
             if position < len(keys) and keys[position] == key:
@@ -176,11 +183,12 @@ def function_cache_folder() -> Path:
     return Path(pytensor.config.compiledir) / "pollmc_functions"
 
 
-def compile_with_cache(compile_model: Callable[[], Any], folder: Path) -> Any:
+def compile_with_cache(compile_model: Callable[[], Any], folder: Path, *, only_load: bool = False) -> Any:
     """`compile_model()` inside `cached_functions(folder)`; if the functions on file did not fit,
-    once more, compiling afresh and filing the new ones in their place."""
+    once more, compiling afresh and filing the new ones in their place. With `only_load`, raise
+    `NotOnFile` when there are none on file, before compiling anything."""
     try:
-        with cached_functions(folder):
+        with cached_functions(folder, only_load=only_load):
             return compile_model()
     except _Mismatch:
         with cached_functions(folder, load=False):

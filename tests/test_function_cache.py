@@ -8,7 +8,7 @@ import pytensor.tensor as pt
 import pytest
 from pytensor.tensor.elemwise import Elemwise
 
-from models.function_cache import cached_functions, compile_key, compile_with_cache
+from models.function_cache import NotOnFile, cached_functions, compile_key, compile_with_cache
 
 
 def graph(scale: float = 2.0, name: str = "data"):
@@ -102,3 +102,19 @@ def test_a_cache_that_cannot_be_written_warns_and_the_compile_stands(tmp_path):
     with pytest.warns(RuntimeWarning, match="could not be cached"):
         (function,) = compile_with_cache(lambda: (pymc.pytensorf.compile(inputs, outputs, mode="NUMBA"),), blocked)
     assert float(function(np.zeros(3))[0]) == pytest.approx(5.0)
+
+
+def test_only_load_stops_before_compiling_when_nothing_is_on_file(tmp_path):
+    compiled = []
+
+    def compile_one():
+        inputs, outputs = graph()
+        compiled.append(pymc.pytensorf.compile(inputs, outputs, mode="NUMBA"))
+        return compiled[-1]
+
+    with pytest.raises(NotOnFile):
+        compile_with_cache(compile_one, tmp_path, only_load=True)
+    assert not compiled and not list(tmp_path.glob("*.pkl"))
+    compile_with_cache(compile_one, tmp_path)
+    loaded = compile_with_cache(compile_one, tmp_path, only_load=True)  # on file now: answered from it
+    assert loaded is compiled[-1] and loaded is not compiled[0]
