@@ -6,7 +6,8 @@ diagnostics, simulation (with seats), seats alone, scoring (model and baselines)
 writing the report. Then, with `--whole`, the whole report (`models.forecast.run` and
 `write_report`, every information set) in the same process, with the model already compiled. Each mode runs in a fresh process:
 cold with an empty PyTensor/numba compile cache, warm with the cache the cold run left. Memory is
-the process's peak resident set after each stage (it only grows), so a jump names the stage that
+the peak resident set after each stage of the process or of its largest child (a cold compile runs
+in two forked children, `models.forked_compile`); it only grows, so a jump names the stage that
 caused it. Baseline for the ratios: the stage's share of the one-set total.
 
     python benchmarks/bench_stages.py [--set polls+exit] [--simulations 100000] [--whole]
@@ -26,7 +27,8 @@ import time
 
 
 def _peak_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    """Peak resident set so far of this process or of its largest finished child, in MB."""
+    return max(resource.getrusage(who).ru_maxrss for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)) / 1024
 
 
 def stages(information_set: str, n: int, whole: bool, out: str) -> list[tuple[str, float, float]]:
