@@ -25,7 +25,7 @@ import models.digamma  # noqa: F401  registers a digamma numba can cache, so the
 import polls
 from models.callback_cache import cached_callbacks
 from models.forked_compile import can_fork, compile_in_children
-from models.function_cache import NotOnFile, compile_with_cache, function_cache_folder
+from models.function_cache import NotOnFile, compile_with_cache, function_cache_folder, writable
 from models.fusion import (
     ModelInputs,
     build_model,
@@ -282,7 +282,7 @@ class FusionModel:
             # runs differed in every draw); without it the draws are identical across processes
             with pytensor.config.change_flags(numba__fastmath=False):
                 try:
-                    self._compiled.nutpie = compile_model(only_load=can_fork())
+                    self._compiled.nutpie = compile_model(only_load=can_fork() and writable(function_cache_folder()))
                 except NotOnFile:
                     self._compiled.in_children = compile_in_children(lambda only: compile_model(only=only),
                                                                      ("logp_numba", "expand_numba"))

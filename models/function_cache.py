@@ -18,6 +18,7 @@ process byte for byte).
 from __future__ import annotations
 
 import hashlib
+import os
 import pickle
 import threading
 import warnings
@@ -36,7 +37,7 @@ from pytensor.tensor.sharedvar import SharedVariable
 
 from models.atomic_file import write_atomic
 
-__all__ = ["NotOnFile", "cached_functions", "compile_key", "compile_with_cache", "function_cache_folder"]
+__all__ = ["NotOnFile", "cached_functions", "compile_key", "compile_with_cache", "function_cache_folder", "writable"]
 
 #: Bump when the key's recipe or the file's layout changes.
 VERSION = 1
@@ -175,6 +176,16 @@ def cached_functions(folder: Path, *, load: bool = True, only_load: bool = False
             except (OSError, pickle.PicklingError, TypeError, AttributeError) as error:  # the compile stands
                 warnings.warn(f"pollmc: the compiled model could not be cached in {folder} ({error}); "
                               "the next run compiles it again", RuntimeWarning, stacklevel=3)
+
+
+def writable(folder: Path) -> bool:
+    """Whether compiled functions can be filed in `folder` (created if missing): without that, a
+    compile in other processes (`models.forked_compile`) would leave nothing to load."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return False
+    return os.access(folder, os.W_OK | os.X_OK)
 
 
 def function_cache_folder() -> Path:

@@ -8,7 +8,7 @@ import pytensor.tensor as pt
 import pytest
 from pytensor.tensor.elemwise import Elemwise
 
-from models.function_cache import NotOnFile, cached_functions, compile_key, compile_with_cache
+from models.function_cache import NotOnFile, cached_functions, compile_key, compile_with_cache, writable
 
 
 def graph(scale: float = 2.0, name: str = "data"):
@@ -102,6 +102,8 @@ def test_a_cache_that_cannot_be_written_warns_and_the_compile_stands(tmp_path):
     with pytest.warns(RuntimeWarning, match="could not be cached"):
         (function,) = compile_with_cache(lambda: (pymc.pytensorf.compile(inputs, outputs, mode="NUMBA"),), blocked)
     assert float(function(np.zeros(3))[0]) == pytest.approx(5.0)
+    assert not writable(blocked)  # so no children compile for it (models.forked_compile)
+    assert writable(tmp_path / "a new folder")
 
 
 def test_only_load_stops_before_compiling_when_nothing_is_on_file(tmp_path):
