@@ -271,10 +271,12 @@ class FusionModel:
         if self._compiled.nutpie is None:
             import nutpie
 
+            folder = function_cache_folder()
+
             def compile_model(only_load: bool = False, only: str | None = None):
                 with cached_callbacks(only):
                     return compile_with_cache(lambda: nutpie.compile_pymc_model(self.model, freeze_model=False),
-                                              function_cache_folder(), only_load=only_load)
+                                              folder, only_load=only_load)
 
             start = time.perf_counter()
             # numba's fastmath lets LLVM reassociate sums differently in a fresh compile and in one
@@ -282,7 +284,7 @@ class FusionModel:
             # runs differed in every draw); without it the draws are identical across processes
             with pytensor.config.change_flags(numba__fastmath=False):
                 try:
-                    self._compiled.nutpie = compile_model(only_load=can_fork() and writable(function_cache_folder()))
+                    self._compiled.nutpie = compile_model(only_load=can_fork() and writable(folder))
                 except NotOnFile:
                     self._compiled.in_children = compile_in_children(lambda only: compile_model(only=only),
                                                                      ("logp_numba", "expand_numba"))
